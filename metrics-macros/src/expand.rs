@@ -1,0 +1,346 @@
+//! Code generation. Everything is named absolutely through `::metrics_runtime::__private`;
+//! generated items sit in an anonymous `const _` block so they add no names to the user's
+//! module, and trait checks are spanned on the field that caused them.
+
+use darling::FromDeriveInput;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+use crate::ast::{FamilyInput, LabelInput};
+use crate::policy;
+use crate::valid::{self, Errors, Family, Kind};
+
+pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
+    let parsed = LabelInput::from_derive_input(input)?;
+    let (model, errors) = valid::label_enum(&parsed);
+    let errs = errors.to_compile_errors();
+    if !errors.is_empty() && model.variants.is_empty() {
+        return Ok(errs);
+    }
+    let rt = quote!(::metrics_runtime::__private);
+    let ident = model.ident;
+    let n = model.variants.len();
+    let idents: Vec<_> = model.variants.iter().map(|(i, _, _)| *i).collect();
+    let values: Vec<_> = model.variants.iter().map(|(_, v, _)| v.as_str()).collect();
+    let docs: Vec<_> = model.variants.iter().map(|(_, _, d)| d.as_str()).collect();
+    let positions: Vec<usize> = (0..n).collect();
+    let default = match model.default {
+        Some(d) => quote!(::core::option::Option::Some(#ident::#d)),
+        None => quote!(::core::option::Option::None),
+    };
+    let type_name = ident.to_string();
+    let doc = &model.doc;
+    // Data-carrying variants were reported; matching on them would cascade, so the match
+    // arms use `{ .. }` patterns that fit any variant shape.
+    Ok(quote! {
+        #errs
+        #[automatically_derived]
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #ident {
+            /// The dense index of this value, in declaration order.
+            pub const fn index(self) -> usize {
+                match self { #( #ident::#idents { .. } => #positions, )* }
+            }
+            /// The value as it appears in the exposition.
+            pub const fn as_str(self) -> &'static str {
+                match self { #( #ident::#idents { .. } => #values, )* }
+            }
+        }
+        #[automatically_derived]
+        impl #rt::LabelValue for #ident {
+            const CARDINALITY: usize = #n;
+            const VALUES: &'static [Self] = &[ #( #ident::#idents, )* ];
+            const NAMES: &'static [&'static str] = &[ #( #values, )* ];
+            const DEFAULT: ::core::option::Option<Self> = #default;
+            const TYPE_NAME: &'static str = #type_name;
+            const DOC: &'static str = #doc;
+            const VALUE_DOCS: &'static [&'static str] = &[ #( #docs, )* ];
+            #[inline(always)]
+            fn index(self) -> usize {
+                #ident::index(self)
+            }
+        }
+    })
+}
+
+pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
+    let has_metric_attr = input.attrs.iter().any(|a| a.path().is_ident("metric"));
+    let parsed = match FamilyInput::from_derive_input(input) {
+        Ok(p) => p,
+        Err(e) => return Err(e),
+    };
+    let mut errors = Errors::default();
+    let policy = match policy::current() {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(proc_macro2::Span::call_site(), format!("metrics policy: {e}"));
+            policy::Policy::default()
+        }
+    };
+    let (model, more) = valid::family(&parsed, has_metric_attr, &policy);
+    let mut all = errors.to_compile_errors();
+    all.extend(more.to_compile_errors());
+    match model {
+        Some(model) => {
+            let body = family_tokens(&model);
+            Ok(quote!(#all #body))
+        }
+        None => Ok(all),
+    }
+}
+
+fn family_tokens(f: &Family<'_>) -> TokenStream {
+    let rt = quote!(::metrics_runtime::__private);
+    let ident = f.ident;
+    let name = &f.name;
+    let help = &f.help;
+    let kind = match f.kind {
+        Kind::Counter => quote!(#rt::MetricKind::Counter),
+        Kind::Gauge => quote!(#rt::MetricKind::Gauge),
+        Kind::Histogram => quote!(#rt::MetricKind::Histogram),
+    };
+    let unit = match &f.unit {
+        Some(u) => quote!(::core::option::Option::Some(#u)),
+        None => quote!(::core::option::Option::None),
+    };
+    let component = match &f.component {
+        Some(c) => quote!(::core::option::Option::Some(#c)),
+        None => quote!(::core::option::Option::None),
+    };
+    let deviations = &f.deviations;
+    let buckets = &f.buckets;
+    let n_buckets = f.buckets.len();
+    let max_series = f.max_series;
+    let type_name = ident.to_string();
+
+    // R8: every label type must be a bounded `LabelValue`; the bound is spanned on the type so
+    // the error (worded by `#[diagnostic::on_unimplemented]`) points at it.
+    let label_tys: Vec<TokenStream> = f
+        .labels
+        .iter()
+        .map(|l| {
+            let ty = l.ty;
+            quote_spanned!(ty.span()=> <#ty as #rt::LabelValue>)
+        })
+        .collect();
+    let label_sets = if label_tys.is_empty() {
+        quote!(1usize)
+    } else {
+        quote!(1usize #( * #label_tys::CARDINALITY )*)
+    };
+    let label_descs = f.labels.iter().zip(&label_tys).map(|(l, lt)| {
+        let lname = &l.name;
+        let doc = &l.doc;
+        let waiver = match &l.waiver {
+            Some(w) => quote!(::core::option::Option::Some(#w)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            #rt::LabelDescriptor {
+                name: #lname,
+                type_name: #lt::TYPE_NAME,
+                type_doc: #lt::DOC,
+                values: #lt::NAMES,
+                value_docs: #lt::VALUE_DOCS,
+                waiver: #waiver,
+                doc: #doc,
+            }
+        }
+    });
+    let field_idents: Vec<_> = f.labels.iter().map(|l| l.ident).collect();
+    let series_index = if f.labels.is_empty() {
+        quote!(0usize)
+    } else {
+        let steps = field_idents.iter().zip(&label_tys).map(|(fi, lt)| {
+            quote!(__i = __i * #lt::CARDINALITY + #lt::index(self.#fi);)
+        });
+        quote!({ let mut __i = 0usize; #( #steps )* __i })
+    };
+    let r9 = format!(
+        "R9: family `{name}` exceeds its series budget of {max_series}: the product of its label cardinalities{} is larger; use fewer labels or coarser enums, or raise the budget with `max_series = N`",
+        if f.kind == Kind::Histogram { format!(" times (buckets + 2) = {}", n_buckets + 2) } else { String::new() }
+    );
+    let r9 = quote_spanned!(ident.span()=>
+        const _: () = if __WORST_CASE > __MAX_SERIES { ::core::panic!(#r9) };
+    );
+
+    let (storage, slots, methods) = match f.kind {
+        Kind::Counter => (
+            quote! {
+                static __SLOTS: [#rt::AtomicU64; __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS];
+            },
+            quote!(#rt::Slots::Counter(&__SLOTS)),
+            quote! {
+                /// Adds one to this series.
+                #[inline]
+                pub fn inc(&self) {
+                    #rt::counter_add(&__SLOTS, #rt::MetricFamily::series_index(self), 1)
+                }
+                /// Adds `n` to this series.
+                #[inline]
+                pub fn inc_by(&self, n: u64) {
+                    #rt::counter_add(&__SLOTS, #rt::MetricFamily::series_index(self), n)
+                }
+                /// The current count of this series.
+                pub fn get(&self) -> u64 {
+                    __FAMILY.counter_value(#rt::MetricFamily::series_index(self))
+                }
+            },
+        ),
+        Kind::Gauge => (
+            quote! {
+                static __SLOTS: [#rt::AtomicU64; __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS];
+            },
+            quote!(#rt::Slots::Gauge(&__SLOTS)),
+            quote! {
+                /// Sets this series.
+                #[inline]
+                pub fn set(&self, value: f64) {
+                    #rt::gauge_set(&__SLOTS, #rt::MetricFamily::series_index(self), value)
+                }
+                /// Adds one.
+                #[inline]
+                pub fn inc(&self) {
+                    #rt::gauge_add(&__SLOTS, #rt::MetricFamily::series_index(self), 1.0)
+                }
+                /// Subtracts one.
+                #[inline]
+                pub fn dec(&self) {
+                    #rt::gauge_add(&__SLOTS, #rt::MetricFamily::series_index(self), -1.0)
+                }
+                /// Adds `delta`.
+                #[inline]
+                pub fn add(&self, delta: f64) {
+                    #rt::gauge_add(&__SLOTS, #rt::MetricFamily::series_index(self), delta)
+                }
+                /// Subtracts `delta`.
+                #[inline]
+                pub fn sub(&self, delta: f64) {
+                    #rt::gauge_add(&__SLOTS, #rt::MetricFamily::series_index(self), -delta)
+                }
+                /// The current value of this series.
+                pub fn get(&self) -> f64 {
+                    __FAMILY.gauge_value(#rt::MetricFamily::series_index(self))
+                }
+            },
+        ),
+        Kind::Histogram => (
+            quote! {
+                const __BUCKETS: &[f64] = &[ #( #buckets ),* ];
+                static __BUCKET_SLOTS: [#rt::AtomicU64; __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * (#n_buckets + 1)];
+                static __SUMS: [#rt::AtomicU64; __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS];
+            },
+            quote!(#rt::Slots::Histogram { buckets: &__BUCKET_SLOTS, sums: &__SUMS }),
+            quote! {
+                /// Records one observation.
+                #[inline]
+                pub fn observe(&self, value: f64) {
+                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __BUCKETS, #rt::MetricFamily::series_index(self), value)
+                }
+                /// Records a duration in seconds.
+                #[inline]
+                pub fn observe_duration(&self, duration: ::core::time::Duration) {
+                    self.observe(duration.as_secs_f64())
+                }
+                /// Starts a timer; `finish(labels)` records under the labels chosen at the end,
+                /// an early drop under the declared default labels.
+                pub fn start_timer() -> #rt::Timer<Self> {
+                    #rt::Timer::start()
+                }
+                /// Starts a timer whose early drop records under `default`.
+                pub fn start_timer_with(default: Self) -> #rt::Timer<Self> {
+                    #rt::Timer::start_with(default)
+                }
+                /// Buckets, count and sum of this series.
+                pub fn get(&self) -> ::metrics_runtime::HistogramSnapshot {
+                    __FAMILY.histogram_value(#rt::MetricFamily::series_index(self))
+                }
+                /// Number of observations of this series.
+                pub fn count(&self) -> u64 {
+                    self.get().count
+                }
+                /// Sum of observations of this series.
+                pub fn sum(&self) -> f64 {
+                    self.get().sum
+                }
+            },
+        ),
+    };
+    let histogram_impl = if f.kind == Kind::Histogram {
+        let timer_default = if f.is_unit_struct {
+            quote!(::core::option::Option::Some(#ident))
+        } else if f.labels.is_empty() {
+            quote!(::core::option::Option::Some(#ident {}))
+        } else {
+            let vars: Vec<_> = (0..f.labels.len()).map(|i| format_ident!("__v{}", i)).collect();
+            quote! {
+                match ( #( #label_tys::DEFAULT, )* ) {
+                    ( #( ::core::option::Option::Some(#vars), )* ) => ::core::option::Option::Some(#ident { #( #field_idents: #vars, )* }),
+                    _ => ::core::option::Option::None,
+                }
+            }
+        };
+        quote! {
+            #[automatically_derived]
+            impl #rt::HistogramFamily for #ident {
+                const TIMER_DEFAULT: ::core::option::Option<Self> = #timer_default;
+                #[inline]
+                fn observe_seconds(&self, seconds: f64) {
+                    #ident::observe(self, seconds)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    quote! {
+        #[allow(non_upper_case_globals, clippy::all, clippy::pedantic)]
+        const _: () = {
+            const __LABEL_SETS: usize = #label_sets;
+            const __WORST_CASE: usize = #rt::FamilyDescriptor::worst_case(#kind, __LABEL_SETS, #n_buckets);
+            const __MAX_SERIES: usize = #max_series;
+            #r9
+            #storage
+            const __DESCRIPTOR: #rt::FamilyDescriptor = #rt::FamilyDescriptor {
+                name: #name,
+                kind: #kind,
+                help: #help,
+                unit: #unit,
+                labels: &[ #( #label_descs ),* ],
+                buckets: &[ #( #buckets ),* ],
+                label_sets: __LABEL_SETS,
+                worst_case_series: __WORST_CASE,
+                max_series: __MAX_SERIES,
+                component: #component,
+                deviations: &[ #( #deviations ),* ],
+                type_name: #type_name,
+                module_path: ::core::module_path!(),
+            };
+            static __FAMILY: #rt::Family = #rt::Family::new(&__DESCRIPTOR, #slots);
+            #[#rt::linkme::distributed_slice(#rt::FAMILIES)]
+            #[linkme(crate = #rt::linkme)]
+            static __LINKED: &'static #rt::Family = &__FAMILY;
+
+            #[automatically_derived]
+            impl #rt::MetricFamily for #ident {
+                const DESCRIPTOR: &'static #rt::FamilyDescriptor = &__DESCRIPTOR;
+                #[inline]
+                fn family() -> &'static #rt::Family {
+                    &__FAMILY
+                }
+                #[inline(always)]
+                fn series_index(&self) -> usize {
+                    #series_index
+                }
+            }
+            #histogram_impl
+            #[automatically_derived]
+            impl #ident {
+                #methods
+            }
+        };
+    }
+}

@@ -1,0 +1,132 @@
+//! The crate-wide metrics policy, declared once per crate in its `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.metrics]
+//! prefix = "trc_"                      # R2: every family name starts with it
+//! max_series = 1000                    # R9: default worst-case series budget per family
+//! forbidden_labels = ["tenant", "customer_id"]   # R7: extra forbidden label names
+//! ```
+//!
+//! Read at expansion from `$CARGO_MANIFEST_DIR/Cargo.toml`, or from the manifest named by
+//! `METRICS_POLICY_MANIFEST` when a build system compiles outside the package (trybuild, Bazel).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+/// The default worst-case series budget per family when the crate declares none.
+pub const DEFAULT_MAX_SERIES: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub prefix: Option<String>,
+    pub max_series: usize,
+    pub forbidden_labels: Vec<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { prefix: None, max_series: DEFAULT_MAX_SERIES, forbidden_labels: Vec::new() }
+    }
+}
+
+fn manifest_path() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("METRICS_POLICY_MANIFEST") {
+        if !p.is_empty() {
+            return Some(PathBuf::from(p));
+        }
+    }
+    std::env::var_os("CARGO_MANIFEST_DIR").map(|d| PathBuf::from(d).join("Cargo.toml"))
+}
+
+/// The policy of the crate being compiled; cached per manifest for the life of the compiler.
+pub fn current() -> Result<Policy, String> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Result<Policy, String>>>> = OnceLock::new();
+    let Some(path) = manifest_path() else { return Ok(Policy::default()) };
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = match cache.lock() {
+        Ok(m) => m,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    map.entry(path.clone())
+        .or_insert_with(|| match std::fs::read_to_string(&path) {
+            Ok(text) => parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+            // No manifest (a build outside cargo): the default policy.
+            Err(_) => Ok(Policy::default()),
+        })
+        .clone()
+}
+
+/// Reads `[package.metadata.metrics]` from a manifest's text.
+pub fn parse(manifest: &str) -> Result<Policy, String> {
+    let table: toml::Table = manifest.parse().map_err(|e| format!("cannot parse the manifest: {e}"))?;
+    let mut policy = Policy::default();
+    let Some(meta) = table
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("metrics"))
+    else {
+        return Ok(policy);
+    };
+    let meta = meta.as_table().ok_or("`package.metadata.metrics` must be a table")?;
+    for (key, value) in meta {
+        match key.as_str() {
+            "prefix" => {
+                let p = value.as_str().ok_or("`package.metadata.metrics.prefix` must be a string")?;
+                if !p.is_empty() {
+                    policy.prefix = Some(p.to_string());
+                }
+            }
+            "max_series" => {
+                let n = value
+                    .as_integer()
+                    .filter(|n| *n > 0)
+                    .ok_or("`package.metadata.metrics.max_series` must be a positive integer")?;
+                policy.max_series = usize::try_from(n).map_err(|_| "`max_series` is too large")?;
+            }
+            "forbidden_labels" => {
+                let list = value
+                    .as_array()
+                    .ok_or("`package.metadata.metrics.forbidden_labels` must be an array of strings")?;
+                for v in list {
+                    let s = v.as_str().ok_or("`package.metadata.metrics.forbidden_labels` must be an array of strings")?;
+                    policy.forbidden_labels.push(s.to_string());
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown key `package.metadata.metrics.{other}` (expected `prefix`, `max_series`, `forbidden_labels`)"
+                ))
+            }
+        }
+    }
+    Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_table() {
+        let p = parse(
+            "[package]\nname = \"x\"\n[package.metadata.metrics]\nprefix = \"trc_\"\nmax_series = 50\nforbidden_labels = [\"tenant\"]\n",
+        );
+        assert_eq!(
+            p,
+            Ok(Policy { prefix: Some("trc_".into()), max_series: 50, forbidden_labels: vec!["tenant".into()] })
+        );
+    }
+
+    #[test]
+    fn defaults_without_the_table() {
+        assert_eq!(parse("[package]\nname = \"x\"\n"), Ok(Policy::default()));
+    }
+
+    #[test]
+    fn rejects_wrong_types_and_unknown_keys() {
+        assert!(parse("[package.metadata.metrics]\nprefix = 3\n").is_err_and(|e| e.contains("prefix")));
+        assert!(parse("[package.metadata.metrics]\nmax_series = 0\n").is_err_and(|e| e.contains("max_series")));
+        assert!(parse("[package.metadata.metrics]\nprefx = \"a\"\n").is_err_and(|e| e.contains("prefx")));
+    }
+}

@@ -1,0 +1,86 @@
+//! Families as data (policy P5): every generated family exposes a `const` descriptor from
+//! which docs, JSON, the checker, dashboards and rules are generated.
+
+use crate::label::LabelDescriptor;
+
+/// The Prometheus metric type of a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricKind {
+    /// A monotonically increasing integer count.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted into cumulative buckets, with their sum and count.
+    Histogram,
+}
+
+impl MetricKind {
+    /// The name used in `# TYPE` lines.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MetricKind::Counter => "counter",
+            MetricKind::Gauge => "gauge",
+            MetricKind::Histogram => "histogram",
+        }
+    }
+}
+
+impl core::fmt::Display for MetricKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything a family declares, as const data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FamilyDescriptor {
+    /// The metric name, as exposed (`_bucket`/`_sum`/`_count` are added for histograms).
+    pub name: &'static str,
+    /// Counter, gauge or histogram.
+    pub kind: MetricKind,
+    /// The HELP text: the struct's doc comment.
+    pub help: &'static str,
+    /// The declared unit (`seconds`, `bytes`, ...), if any.
+    pub unit: Option<&'static str>,
+    /// The labels, in field order.
+    pub labels: &'static [LabelDescriptor],
+    /// Histogram bucket upper bounds (without `+Inf`); empty for other kinds.
+    pub buckets: &'static [f64],
+    /// Number of label combinations: the product of the label cardinalities.
+    pub label_sets: usize,
+    /// Worst-case exposed series: `label_sets`, times `buckets + 2` for histograms (rule R9).
+    pub worst_case_series: usize,
+    /// The series budget this family is held to (`max_series`, else the crate policy's default).
+    pub max_series: usize,
+    /// The component the family belongs to (`component = "..."`), if declared.
+    pub component: Option<&'static str>,
+    /// Declared deviations from the naming policy, each with its reason.
+    pub deviations: &'static [&'static str],
+    /// The Rust type that declares the family.
+    pub type_name: &'static str,
+    /// The module that declares the family.
+    pub module_path: &'static str,
+}
+
+impl FamilyDescriptor {
+    /// Worst-case series for a family of this kind with these label sets and buckets.
+    pub const fn worst_case(kind: MetricKind, label_sets: usize, buckets: usize) -> usize {
+        match kind {
+            MetricKind::Histogram => label_sets * (buckets + 2),
+            _ => label_sets,
+        }
+    }
+
+    /// The label values of series `index` (mixed-radix decode, last label fastest).
+    pub fn label_values(&self, mut index: usize) -> Vec<(&'static str, &'static str)> {
+        let mut vals = Vec::with_capacity(self.labels.len());
+        for label in self.labels.iter().rev() {
+            let card = label.values.len().max(1);
+            let v = label.values.get(index % card).copied().unwrap_or("");
+            vals.push((label.name, v));
+            index /= card;
+        }
+        vals.reverse();
+        vals
+    }
+}

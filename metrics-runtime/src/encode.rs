@@ -1,0 +1,200 @@
+//! The Prometheus text exposition format 0.0.4, written straight from the slots.
+//!
+//! Escaping follows the format's specification: in HELP text a backslash becomes `\\` and a
+//! line feed `\n`; in label values the double quote becomes `\"` as well.
+
+use core::sync::atomic::Ordering;
+
+use crate::family::{Family, Slots};
+
+/// The content type of the text exposition format this module writes.
+pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Appends `value` escaped as a label value.
+pub fn escape_label_value_into(value: &str, out: &mut String) {
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends `help` escaped as HELP text.
+pub fn escape_help_into(help: &str, out: &mut Vec<u8>) {
+    for &b in help.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b => out.push(b),
+        }
+    }
+}
+
+/// Writes an `f64` the way Prometheus clients do: integers without a fraction, `+Inf`, `-Inf`,
+/// `NaN`, otherwise the shortest representation that parses back to the same value.
+pub fn write_f64(v: f64, out: &mut Vec<u8>) {
+    if v.is_nan() {
+        out.extend_from_slice(b"NaN");
+    } else if v.is_infinite() {
+        out.extend_from_slice(if v > 0.0 { b"+Inf" } else { b"-Inf" });
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        let mut buf = itoa::Buffer::new();
+        // `v` is integral and below 2^53 in magnitude, so the cast is exact.
+        let s = buf.format(v as i64);
+        if v == 0.0 && v.is_sign_negative() {
+            out.extend_from_slice(b"-0");
+        } else {
+            out.extend_from_slice(s.as_bytes());
+        }
+    } else {
+        let mut buf = ryu::Buffer::new();
+        out.extend_from_slice(buf.format_finite(v).as_bytes());
+    }
+}
+
+fn write_u64(v: u64, out: &mut Vec<u8>) {
+    let mut buf = itoa::Buffer::new();
+    out.extend_from_slice(buf.format(v).as_bytes());
+}
+
+/// `{a="x",b="y"}`, `{a="x",b="y",le="0.5"}` and the like; nothing when there are no labels.
+fn write_labels(out: &mut Vec<u8>, global: &str, rendered: &str, extra: Option<(&str, &[u8])>) {
+    if global.is_empty() && rendered.is_empty() && extra.is_none() {
+        return;
+    }
+    out.push(b'{');
+    let mut first = true;
+    for part in [global, rendered] {
+        if !part.is_empty() {
+            if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(part.as_bytes());
+            first = false;
+        }
+    }
+    if let Some((name, value)) = extra {
+        if !first {
+            out.push(b',');
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"=\"");
+        out.extend_from_slice(value);
+        out.push(b'"');
+    }
+    out.push(b'}');
+}
+
+/// Writes one family: HELP, TYPE and every series, in label-set index order (enum declaration
+/// order, last label fastest). `global` holds pre-rendered, escaped labels added to every
+/// series (`a="x",b="y"`), or is empty.
+pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
+    let d = family.descriptor();
+    out.extend_from_slice(b"# HELP ");
+    out.extend_from_slice(d.name.as_bytes());
+    out.push(b' ');
+    escape_help_into(d.help, out);
+    out.extend_from_slice(b"\n# TYPE ");
+    out.extend_from_slice(d.name.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(d.kind.as_str().as_bytes());
+    out.push(b'\n');
+    let labels = family.rendered_labels();
+    match family.slots() {
+        Slots::Counter(slots) => {
+            for (slot, rendered) in slots.iter().zip(labels.iter()) {
+                out.extend_from_slice(d.name.as_bytes());
+                write_labels(out, global, rendered, None);
+                out.push(b' ');
+                write_u64(slot.load(Ordering::Relaxed), out);
+                out.push(b'\n');
+            }
+        }
+        Slots::Gauge(slots) => {
+            for (slot, rendered) in slots.iter().zip(labels.iter()) {
+                out.extend_from_slice(d.name.as_bytes());
+                write_labels(out, global, rendered, None);
+                out.push(b' ');
+                write_f64(f64::from_bits(slot.load(Ordering::Relaxed)), out);
+                out.push(b'\n');
+            }
+        }
+        Slots::Histogram { buckets, sums } => {
+            let bounds = d.buckets;
+            let width = bounds.len() + 1;
+            let mut le_text: Vec<Vec<u8>> = bounds
+                .iter()
+                .map(|&b| {
+                    let mut v = Vec::new();
+                    write_f64(b, &mut v);
+                    v
+                })
+                .collect();
+            le_text.push(b"+Inf".to_vec());
+            for (set, rendered) in labels.iter().enumerate() {
+                let Some(row) = buckets.get(set * width..(set + 1) * width) else { break };
+                let mut cumulative = 0u64;
+                for (slot, le) in row.iter().zip(le_text.iter()) {
+                    cumulative += slot.load(Ordering::Relaxed);
+                    out.extend_from_slice(d.name.as_bytes());
+                    out.extend_from_slice(b"_bucket");
+                    write_labels(out, global, rendered, Some(("le", le)));
+                    out.push(b' ');
+                    write_u64(cumulative, out);
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(d.name.as_bytes());
+                out.extend_from_slice(b"_sum");
+                write_labels(out, global, rendered, None);
+                out.push(b' ');
+                write_f64(sums.get(set).map_or(0.0, |s| f64::from_bits(s.load(Ordering::Relaxed))), out);
+                out.push(b'\n');
+                out.extend_from_slice(d.name.as_bytes());
+                out.extend_from_slice(b"_count");
+                write_labels(out, global, rendered, None);
+                out.push(b' ');
+                write_u64(cumulative, out);
+                out.push(b'\n');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(v: f64) -> String {
+        let mut out = Vec::new();
+        write_f64(v, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn floats_render_like_prometheus_clients() {
+        assert_eq!(f(0.0), "0");
+        assert_eq!(f(1.0), "1");
+        assert_eq!(f(-3.0), "-3");
+        assert_eq!(f(0.005), "0.005");
+        assert_eq!(f(2.5), "2.5");
+        assert_eq!(f(86400.0), "86400");
+        assert_eq!(f(f64::INFINITY), "+Inf");
+        assert_eq!(f(f64::NEG_INFINITY), "-Inf");
+        assert_eq!(f(f64::NAN), "NaN");
+        assert_eq!(f(1e-7).parse::<f64>().ok(), Some(1e-7));
+        assert_eq!(f(1e300).parse::<f64>().ok(), Some(1e300));
+    }
+
+    #[test]
+    fn label_values_and_help_are_escaped() {
+        let mut s = String::new();
+        escape_label_value_into("a\\b\"c\nd", &mut s);
+        assert_eq!(s, "a\\\\b\\\"c\\nd");
+        let mut h = Vec::new();
+        escape_help_into("x\\y\n\"z\"", &mut h);
+        assert_eq!(String::from_utf8(h).unwrap_or_default(), "x\\\\y\\n\"z\"");
+    }
+}

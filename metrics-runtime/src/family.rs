@@ -1,0 +1,193 @@
+//! Storage of one family: a dense array of atomic slots addressed by the mixed-radix index of
+//! its label values (policy P3: no hashing, allocation or lock when recording).
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use crate::descriptor::FamilyDescriptor;
+use crate::encode;
+
+/// The slots of a family, by kind.
+///
+/// Counters hold `u64` counts. Gauges hold `f64` bit patterns. Histograms hold, per label set,
+/// `buckets + 1` non-cumulative bucket counts (the last one is `+Inf`) and one `f64` sum; the
+/// count is the sum of the bucket counts, so `_count` always equals the `+Inf` bucket.
+#[derive(Debug, Clone, Copy)]
+pub enum Slots<'a> {
+    /// One count per label set.
+    Counter(&'a [AtomicU64]),
+    /// One `f64` (as bits) per label set.
+    Gauge(&'a [AtomicU64]),
+    /// Bucket counts (`label_sets * (buckets + 1)`) and sums (`label_sets`).
+    Histogram {
+        /// Non-cumulative bucket counts, label set major.
+        buckets: &'a [AtomicU64],
+        /// Sum of observations per label set, as `f64` bits.
+        sums: &'a [AtomicU64],
+    },
+}
+
+/// One family: its descriptor and its storage. Generated code puts one in a `static` per
+/// `#[derive(MetricFamily)]` struct; [`crate::Registry`] encodes it.
+#[derive(Debug)]
+pub struct Family {
+    descriptor: &'static FamilyDescriptor,
+    slots: Slots<'static>,
+    rendered_labels: OnceLock<Box<[Box<str>]>>,
+}
+
+impl Family {
+    /// A family over `'static` storage. Used by generated code.
+    #[doc(hidden)]
+    pub const fn new(descriptor: &'static FamilyDescriptor, slots: Slots<'static>) -> Self {
+        Family { descriptor, slots, rendered_labels: OnceLock::new() }
+    }
+
+    /// What the family declares.
+    pub fn descriptor(&self) -> &'static FamilyDescriptor {
+        self.descriptor
+    }
+
+    /// The family's name.
+    pub fn name(&self) -> &'static str {
+        self.descriptor.name
+    }
+
+    /// The storage.
+    pub fn slots(&self) -> Slots<'static> {
+        self.slots
+    }
+
+    /// `a="x",b="y"` per label set, escaped, rendered once on first use.
+    pub(crate) fn rendered_labels(&self) -> &[Box<str>] {
+        self.rendered_labels.get_or_init(|| {
+            (0..self.descriptor.label_sets)
+                .map(|i| {
+                    let mut s = String::new();
+                    for (n, (name, value)) in self.descriptor.label_values(i).into_iter().enumerate() {
+                        if n > 0 {
+                            s.push(',');
+                        }
+                        s.push_str(name);
+                        s.push_str("=\"");
+                        encode::escape_label_value_into(value, &mut s);
+                        s.push('"');
+                    }
+                    s.into_boxed_str()
+                })
+                .collect()
+        })
+    }
+
+    /// Whether any series of this family has recorded anything since start (or reset).
+    pub fn recorded(&self) -> bool {
+        match self.slots {
+            Slots::Counter(s) => s.iter().any(|a| a.load(Ordering::Relaxed) != 0),
+            Slots::Gauge(s) => s.iter().any(|a| a.load(Ordering::Relaxed) != 0),
+            Slots::Histogram { buckets, .. } => buckets.iter().any(|a| a.load(Ordering::Relaxed) != 0),
+        }
+    }
+
+    /// Sets every series back to zero. Meant for tests that own the process (see the README).
+    pub fn reset(&self) {
+        let zero = |s: &[AtomicU64]| s.iter().for_each(|a| a.store(0, Ordering::Relaxed));
+        match self.slots {
+            Slots::Counter(s) | Slots::Gauge(s) => zero(s),
+            Slots::Histogram { buckets, sums } => {
+                zero(buckets);
+                zero(sums);
+            }
+        }
+    }
+
+    /// The counter value of label set `index` (0 for other kinds or out of range).
+    pub fn counter_value(&self, index: usize) -> u64 {
+        match self.slots {
+            Slots::Counter(s) => s.get(index).map_or(0, |a| a.load(Ordering::Relaxed)),
+            _ => 0,
+        }
+    }
+
+    /// The gauge value of label set `index` (0.0 for other kinds or out of range).
+    pub fn gauge_value(&self, index: usize) -> f64 {
+        match self.slots {
+            Slots::Gauge(s) => s.get(index).map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed))),
+            _ => 0.0,
+        }
+    }
+
+    /// A consistent-enough read of label set `index` of a histogram.
+    pub fn histogram_value(&self, index: usize) -> HistogramSnapshot {
+        let bounds = self.descriptor.buckets;
+        let mut snap = HistogramSnapshot { buckets: Vec::with_capacity(bounds.len() + 1), count: 0, sum: 0.0 };
+        if let Slots::Histogram { buckets, sums } = self.slots {
+            let width = bounds.len() + 1;
+            let Some(row) = buckets.get(index * width..(index + 1) * width) else { return snap };
+            let mut cumulative = 0u64;
+            for (i, slot) in row.iter().enumerate() {
+                cumulative += slot.load(Ordering::Relaxed);
+                let bound = bounds.get(i).copied().unwrap_or(f64::INFINITY);
+                snap.buckets.push((bound, cumulative));
+            }
+            snap.count = cumulative;
+            snap.sum = sums.get(index).map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed)));
+        }
+        snap
+    }
+}
+
+/// What a histogram series holds at one moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistogramSnapshot {
+    /// `(upper bound, cumulative count)`, the last bound being `+Inf`.
+    pub buckets: Vec<(f64, u64)>,
+    /// Number of observations.
+    pub count: u64,
+    /// Sum of observations.
+    pub sum: f64,
+}
+
+// ---- recording: what generated code calls on the hot path ----------------------------------
+
+/// Adds `n` to a counter slot.
+#[inline(always)]
+pub fn counter_add(slots: &[AtomicU64], index: usize, n: u64) {
+    slots[index].fetch_add(n, Ordering::Relaxed);
+}
+
+/// Stores a gauge value.
+#[inline(always)]
+pub fn gauge_set(slots: &[AtomicU64], index: usize, value: f64) {
+    slots[index].store(value.to_bits(), Ordering::Relaxed);
+}
+
+/// Adds to a gauge value (compare-and-swap on the `f64` bits).
+#[inline(always)]
+pub fn gauge_add(slots: &[AtomicU64], index: usize, delta: f64) {
+    float_add(&slots[index], delta);
+}
+
+#[inline(always)]
+fn float_add(slot: &AtomicU64, delta: f64) {
+    let mut current = slot.load(Ordering::Relaxed);
+    loop {
+        let next = (f64::from_bits(current) + delta).to_bits();
+        match slot.compare_exchange_weak(current, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return,
+            Err(seen) => current = seen,
+        }
+    }
+}
+
+/// Records one observation into a histogram: one bucket increment and one sum update.
+#[inline(always)]
+pub fn histogram_observe(buckets: &[AtomicU64], sums: &[AtomicU64], bounds: &[f64], index: usize, value: f64) {
+    let width = bounds.len() + 1;
+    // NaN compares false everywhere and lands in +Inf, as in the Go client.
+    let mut b = 0;
+    while b < bounds.len() && !(value <= bounds[b]) {
+        b += 1;
+    }
+    buckets[index * width + b].fetch_add(1, Ordering::Relaxed);
+    float_add(&sums[index], value);
+}

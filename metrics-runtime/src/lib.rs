@@ -1,0 +1,88 @@
+//! Typed Prometheus metrics whose cardinality rules are checked by the compiler.
+//!
+//! A label is an enum with `#[derive(LabelValue)]`; a metric family is a struct with
+//! `#[derive(MetricFamily)]` whose fields are its labels and whose doc comment is its HELP.
+//! Recording computes a dense index from the label enums and does one atomic operation on a
+//! `static` slot: no hashing, no allocation, no lock.
+//!
+//! ```
+//! use metrics_runtime::{LabelValue, MetricFamily};
+//!
+//! /// How a request ended.
+//! #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
+//! pub enum Outcome { Ok, Error }
+//!
+//! /// Requests handled, by outcome.
+//! #[derive(MetricFamily)]
+//! #[metric(counter, name = "doc_requests_total")]
+//! pub struct Requests { pub outcome: Outcome }
+//!
+//! Requests { outcome: Outcome::Ok }.inc();
+//! assert_eq!(Requests { outcome: Outcome::Ok }.get(), 1);
+//! let text = metrics_runtime::encode_text();
+//! assert!(text.contains("doc_requests_total{outcome=\"ok\"} 1\n"));
+//! assert!(text.contains("doc_requests_total{outcome=\"error\"} 0\n"));
+//! ```
+
+#![warn(missing_debug_implementations)]
+
+mod collector;
+mod descriptor;
+pub mod encode;
+mod family;
+mod label;
+mod registry;
+mod timer;
+pub mod validate;
+
+pub use collector::FamilyCollector;
+pub use descriptor::{FamilyDescriptor, MetricKind};
+pub use family::{Family, HistogramSnapshot, Slots};
+pub use label::{LabelDescriptor, LabelValue};
+pub use metrics_macros::{LabelValue, MetricFamily};
+pub use registry::{encode_text, Registry, RegistryError};
+pub use timer::Timer;
+
+/// A metric family declared with `#[derive(MetricFamily)]`: the label struct is the key of
+/// one series, and the family's storage is a `static` of the generated code.
+pub trait MetricFamily: Sized + Send + Sync + 'static {
+    /// What the family declares (policy P5).
+    const DESCRIPTOR: &'static FamilyDescriptor;
+
+    /// The family's storage in the default registry.
+    fn family() -> &'static Family;
+
+    /// The dense index of this label set: `0..DESCRIPTOR.label_sets`.
+    fn series_index(&self) -> usize;
+
+    /// A `prometheus::core::Collector` over this family, to register into any
+    /// `prometheus::Registry` beside hand-written metrics.
+    fn collector() -> prometheus::Result<FamilyCollector> {
+        FamilyCollector::new(Self::family())
+    }
+}
+
+/// A histogram family: what [`Timer`] needs.
+pub trait HistogramFamily: MetricFamily {
+    /// The labels a timer dropped before `finish` records under: every label type's
+    /// `#[label(default)]` value, or `None` when one has no default.
+    const TIMER_DEFAULT: Option<Self>;
+
+    /// Records one observation, in seconds.
+    fn observe_seconds(&self, seconds: f64);
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::descriptor::{FamilyDescriptor, MetricKind};
+    pub use crate::family::{counter_add, gauge_add, gauge_set, histogram_observe, Family, Slots};
+    pub use crate::label::{LabelDescriptor, LabelValue};
+    pub use crate::registry::FAMILIES;
+    pub use crate::timer::Timer;
+    pub use crate::{HistogramFamily, MetricFamily};
+    pub use core::sync::atomic::AtomicU64;
+    pub use linkme;
+
+    /// Prometheus' default buckets, used when a histogram declares none.
+    pub const DEFAULT_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+}

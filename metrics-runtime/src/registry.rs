@@ -1,0 +1,204 @@
+//! Registries: which families a `/metrics` response holds.
+//!
+//! Every `#[derive(MetricFamily)]` struct linked into the binary is listed in a link-time
+//! table (no life-before-main, no registration call), so [`Registry::global`] knows every
+//! family, recorded or not, and exposes each label combination from the first scrape on.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use crate::family::Family;
+use crate::{encode, MetricFamily};
+
+/// Every family linked into the binary. Filled by generated code.
+#[doc(hidden)]
+#[linkme::distributed_slice]
+pub static FAMILIES: [&'static Family];
+
+/// Why a registry refused something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryError {
+    /// Two families with one name would make the exposition invalid.
+    DuplicateName(&'static str),
+    /// A global label name or value that the policy rejects.
+    InvalidGlobalLabel(String),
+}
+
+impl core::fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RegistryError::DuplicateName(n) => write!(f, "a family named `{n}` is already registered"),
+            RegistryError::InvalidGlobalLabel(why) => write!(f, "invalid global label: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for RegistryError {}
+
+/// A set of families to expose together, with optional global labels and optional
+/// hand-written `prometheus` collectors exposed beside them.
+///
+/// Families are kept sorted by name, so encoding is deterministic.
+#[derive(Default)]
+pub struct Registry {
+    families: Vec<&'static Family>,
+    names: BTreeSet<&'static str>,
+    global_labels: String,
+    prometheus: Option<prometheus::Registry>,
+}
+
+impl core::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Registry")
+            .field("families", &self.names)
+            .field("global_labels", &self.global_labels)
+            .field("prometheus", &self.prometheus.is_some())
+            .finish()
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A registry holding every family linked into the binary. When two linked families share
+    /// a name the first (by type path) is kept; [`Registry::conflicts`] lists the others.
+    pub fn all() -> Self {
+        let mut linked: Vec<&'static Family> = FAMILIES.iter().copied().collect();
+        linked.sort_by_key(|f| (f.name(), f.descriptor().module_path, f.descriptor().type_name));
+        let mut reg = Registry::new();
+        for f in linked {
+            let _ = reg.register_family(f);
+        }
+        reg
+    }
+
+    /// The process-wide default registry: every linked family (see [`Registry::all`]).
+    pub fn global() -> &'static Registry {
+        static GLOBAL: OnceLock<Registry> = OnceLock::new();
+        GLOBAL.get_or_init(Registry::all)
+    }
+
+    /// Linked families sharing a name with another linked family; the registry exposes only
+    /// one of each, so a non-empty answer is a bug in the program that links them.
+    pub fn conflicts() -> Vec<&'static str> {
+        let mut seen = BTreeSet::new();
+        let mut dup: Vec<&'static str> = FAMILIES.iter().map(|f| f.name()).filter(|n| !seen.insert(*n)).collect();
+        dup.sort_unstable();
+        dup.dedup();
+        dup
+    }
+
+    /// The families of one component (`#[metric(component = "...")]`) among the linked ones.
+    pub fn component(name: &str) -> Self {
+        let mut reg = Registry::new();
+        for f in Registry::global().families() {
+            if f.descriptor().component == Some(name) {
+                let _ = reg.register_family(f);
+            }
+        }
+        reg
+    }
+
+    /// Adds family `F`.
+    pub fn register<F: MetricFamily>(&mut self) -> Result<(), RegistryError> {
+        self.register_family(F::family())
+    }
+
+    /// Adds a family.
+    pub fn register_family(&mut self, family: &'static Family) -> Result<(), RegistryError> {
+        if !self.names.insert(family.name()) {
+            return Err(RegistryError::DuplicateName(family.name()));
+        }
+        let at = self.families.partition_point(|f| f.name() < family.name());
+        self.families.insert(at, family);
+        Ok(())
+    }
+
+    /// Exposes a hand-written `prometheus` registry's metrics after this registry's families.
+    pub fn with_prometheus(mut self, registry: prometheus::Registry) -> Self {
+        self.prometheus = Some(registry);
+        self
+    }
+
+    /// Labels added to every series this registry encodes (for example `service`, `region`).
+    /// Names must be snake case, must not start with `__`, must not be `le` or `quantile`,
+    /// must not collide with a label of a registered family and must be unique.
+    pub fn set_global_labels<K: AsRef<str>, V: AsRef<str>>(&mut self, labels: &[(K, V)]) -> Result<(), RegistryError> {
+        let mut names = BTreeSet::new();
+        let mut rendered = String::new();
+        for (k, v) in labels {
+            let (k, v) = (k.as_ref(), v.as_ref());
+            crate::validate::label_name(k).map_err(RegistryError::InvalidGlobalLabel)?;
+            if !names.insert(k) {
+                return Err(RegistryError::InvalidGlobalLabel(format!("`{k}` is given twice")));
+            }
+            if let Some(f) = self.families.iter().find(|f| f.descriptor().labels.iter().any(|l| l.name == k)) {
+                return Err(RegistryError::InvalidGlobalLabel(format!(
+                    "`{k}` is already a label of family `{}`",
+                    f.name()
+                )));
+            }
+            if !rendered.is_empty() {
+                rendered.push(',');
+            }
+            rendered.push_str(k);
+            rendered.push_str("=\"");
+            encode::escape_label_value_into(v, &mut rendered);
+            rendered.push('"');
+        }
+        self.global_labels = rendered;
+        Ok(())
+    }
+
+    /// The registered families, sorted by name.
+    pub fn families(&self) -> &[&'static Family] {
+        &self.families
+    }
+
+    /// Finds a family by name.
+    pub fn family(&self, name: &str) -> Option<&'static Family> {
+        self.families.binary_search_by(|f| f.name().cmp(name)).ok().map(|i| self.families[i])
+    }
+
+    /// Total label sets exposed (for histograms, each label set is `buckets + 2` samples).
+    pub fn series_count(&self) -> usize {
+        self.families.iter().map(|f| f.descriptor().worst_case_series).sum()
+    }
+
+    /// Appends the text exposition of every family to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        for f in &self.families {
+            encode::encode_family(f, &self.global_labels, out);
+        }
+        if let Some(reg) = &self.prometheus {
+            let mfs = reg.gather();
+            use prometheus::Encoder;
+            // Writing into a Vec cannot fail; a metric the encoder rejects is left out.
+            let _ = prometheus::TextEncoder::new().encode(&mfs, out);
+        }
+    }
+
+    /// The text exposition of every family.
+    pub fn encode_text(&self) -> String {
+        let mut out = Vec::with_capacity(64 * 1024);
+        self.encode_into(&mut out);
+        // Everything written is UTF-8: names are ASCII, values and help are `&str`.
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// Registers every family of this registry into a `prometheus::Registry` as a collector.
+    pub fn register_into(&self, registry: &prometheus::Registry) -> prometheus::Result<()> {
+        for f in &self.families {
+            registry.register(Box::new(crate::collector::FamilyCollector::new(f)?))?;
+        }
+        Ok(())
+    }
+}
+
+/// The text exposition of the default registry ([`Registry::global`]).
+pub fn encode_text() -> String {
+    Registry::global().encode_text()
+}
