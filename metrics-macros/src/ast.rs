@@ -7,7 +7,11 @@ use syn::{Attribute, Expr, Generics, Ident, LitInt, LitStr, Type};
 
 /// `#[derive(MetricFamily)]` input.
 #[derive(FromDeriveInput)]
-#[darling(attributes(metric), forward_attrs(doc), supports(struct_named, struct_unit))]
+#[darling(
+    attributes(metric),
+    forward_attrs(doc),
+    supports(struct_named, struct_unit)
+)]
 pub struct FamilyInput {
     pub ident: Ident,
     pub generics: Generics,
@@ -64,12 +68,26 @@ pub fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,
         })
-        .flat_map(|s| s.lines().map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end().to_string()).collect::<Vec<_>>())
+        .flat_map(|s| {
+            // `///` alone is `#[doc = ""]`: one empty line, which `lines()` would drop.
+            let lines: Vec<String> = s
+                .lines()
+                .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end().to_string())
+                .collect();
+            if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines
+            }
+        })
         .collect()
 }
 

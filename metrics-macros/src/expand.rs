@@ -5,8 +5,8 @@
 use darling::FromDeriveInput;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
 use crate::ast::{FamilyInput, LabelInput};
 use crate::policy;
@@ -75,7 +75,10 @@ pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error>
     let policy = match policy::current() {
         Ok(p) => p,
         Err(e) => {
-            errors.push(proc_macro2::Span::call_site(), format!("metrics policy: {e}"));
+            errors.push(
+                proc_macro2::Span::call_site(),
+                format!("metrics policy: {e}"),
+            );
             policy::Policy::default()
         }
     };
@@ -153,14 +156,19 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
     let series_index = if f.labels.is_empty() {
         quote!(0usize)
     } else {
-        let steps = field_idents.iter().zip(&label_tys).map(|(fi, lt)| {
-            quote!(__i = __i * #lt::CARDINALITY + #lt::index(self.#fi);)
-        });
+        let steps = field_idents
+            .iter()
+            .zip(&label_tys)
+            .map(|(fi, lt)| quote!(__i = __i * #lt::CARDINALITY + #lt::index(self.#fi);));
         quote!({ let mut __i = 0usize; #( #steps )* __i })
     };
     let r9 = format!(
         "R9: family `{name}` exceeds its series budget of {max_series}: the product of its label cardinalities{} is larger; use fewer labels or coarser enums, or raise the budget with `max_series = N`",
-        if f.kind == Kind::Histogram { format!(" times (buckets + 2) = {}", n_buckets + 2) } else { String::new() }
+        if f.kind == Kind::Histogram {
+            format!(" times (buckets + 2) = {}", n_buckets + 2)
+        } else {
+            String::new()
+        }
     );
     let r9 = quote_spanned!(ident.span()=>
         const _: () = if __WORST_CASE > __MAX_SERIES { ::core::panic!(#r9) };
@@ -274,7 +282,9 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         } else if f.labels.is_empty() {
             quote!(::core::option::Option::Some(#ident {}))
         } else {
-            let vars: Vec<_> = (0..f.labels.len()).map(|i| format_ident!("__v{}", i)).collect();
+            let vars: Vec<_> = (0..f.labels.len())
+                .map(|i| format_ident!("__v{}", i))
+                .collect();
             quote! {
                 match ( #( #label_tys::DEFAULT, )* ) {
                     ( #( ::core::option::Option::Some(#vars), )* ) => ::core::option::Option::Some(#ident { #( #field_idents: #vars, )* }),

@@ -11,7 +11,7 @@ mod policy;
 mod valid;
 
 use proc_macro::TokenStream;
-use syn::{parse_macro_input, DeriveInput};
+use syn::{DeriveInput, parse_macro_input};
 
 /// Makes a field-less enum a bounded label: each variant one value, its snake_case name
 /// unless `#[label(rename = "...")]`; `#[label(default)]` marks the value a dropped timer
@@ -19,7 +19,9 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(LabelValue, attributes(label))]
 pub fn derive_label_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::label_value(&input).unwrap_or_else(|e| e.write_errors()).into()
+    expand::label_value(&input)
+        .unwrap_or_else(|e| e.write_errors())
+        .into()
 }
 
 /// Makes a struct a metric family: `#[metric(counter | gauge | histogram, name = "...")]`,
@@ -27,5 +29,7 @@ pub fn derive_label_value(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(MetricFamily, attributes(metric, label))]
 pub fn derive_metric_family(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::metric_family(&input).unwrap_or_else(|e| e.write_errors()).into()
+    expand::metric_family(&input)
+        .unwrap_or_else(|e| e.write_errors())
+        .into()
 }

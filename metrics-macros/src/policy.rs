@@ -26,7 +26,11 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { prefix: None, max_series: DEFAULT_MAX_SERIES, forbidden_labels: Vec::new() }
+        Policy {
+            prefix: None,
+            max_series: DEFAULT_MAX_SERIES,
+            forbidden_labels: Vec::new(),
+        }
     }
 }
 
@@ -42,7 +46,9 @@ fn manifest_path() -> Option<PathBuf> {
 /// The policy of the crate being compiled; cached per manifest for the life of the compiler.
 pub fn current() -> Result<Policy, String> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Result<Policy, String>>>> = OnceLock::new();
-    let Some(path) = manifest_path() else { return Ok(Policy::default()) };
+    let Some(path) = manifest_path() else {
+        return Ok(Policy::default());
+    };
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut map = match cache.lock() {
         Ok(m) => m,
@@ -59,7 +65,9 @@ pub fn current() -> Result<Policy, String> {
 
 /// Reads `[package.metadata.metrics]` from a manifest's text.
 pub fn parse(manifest: &str) -> Result<Policy, String> {
-    let table: toml::Table = manifest.parse().map_err(|e| format!("cannot parse the manifest: {e}"))?;
+    let table: toml::Table = manifest
+        .parse()
+        .map_err(|e| format!("cannot parse the manifest: {e}"))?;
     let mut policy = Policy::default();
     let Some(meta) = table
         .get("package")
@@ -68,11 +76,15 @@ pub fn parse(manifest: &str) -> Result<Policy, String> {
     else {
         return Ok(policy);
     };
-    let meta = meta.as_table().ok_or("`package.metadata.metrics` must be a table")?;
+    let meta = meta
+        .as_table()
+        .ok_or("`package.metadata.metrics` must be a table")?;
     for (key, value) in meta {
         match key.as_str() {
             "prefix" => {
-                let p = value.as_str().ok_or("`package.metadata.metrics.prefix` must be a string")?;
+                let p = value
+                    .as_str()
+                    .ok_or("`package.metadata.metrics.prefix` must be a string")?;
                 if !p.is_empty() {
                     policy.prefix = Some(p.to_string());
                 }
@@ -85,18 +97,20 @@ pub fn parse(manifest: &str) -> Result<Policy, String> {
                 policy.max_series = usize::try_from(n).map_err(|_| "`max_series` is too large")?;
             }
             "forbidden_labels" => {
-                let list = value
-                    .as_array()
-                    .ok_or("`package.metadata.metrics.forbidden_labels` must be an array of strings")?;
+                let list = value.as_array().ok_or(
+                    "`package.metadata.metrics.forbidden_labels` must be an array of strings",
+                )?;
                 for v in list {
-                    let s = v.as_str().ok_or("`package.metadata.metrics.forbidden_labels` must be an array of strings")?;
+                    let s = v.as_str().ok_or(
+                        "`package.metadata.metrics.forbidden_labels` must be an array of strings",
+                    )?;
                     policy.forbidden_labels.push(s.to_string());
                 }
             }
             other => {
                 return Err(format!(
                     "unknown key `package.metadata.metrics.{other}` (expected `prefix`, `max_series`, `forbidden_labels`)"
-                ))
+                ));
             }
         }
     }
@@ -114,7 +128,11 @@ mod tests {
         );
         assert_eq!(
             p,
-            Ok(Policy { prefix: Some("trc_".into()), max_series: 50, forbidden_labels: vec!["tenant".into()] })
+            Ok(Policy {
+                prefix: Some("trc_".into()),
+                max_series: 50,
+                forbidden_labels: vec!["tenant".into()]
+            })
         );
     }
 
@@ -125,8 +143,16 @@ mod tests {
 
     #[test]
     fn rejects_wrong_types_and_unknown_keys() {
-        assert!(parse("[package.metadata.metrics]\nprefix = 3\n").is_err_and(|e| e.contains("prefix")));
-        assert!(parse("[package.metadata.metrics]\nmax_series = 0\n").is_err_and(|e| e.contains("max_series")));
-        assert!(parse("[package.metadata.metrics]\nprefx = \"a\"\n").is_err_and(|e| e.contains("prefx")));
+        assert!(
+            parse("[package.metadata.metrics]\nprefix = 3\n").is_err_and(|e| e.contains("prefix"))
+        );
+        assert!(
+            parse("[package.metadata.metrics]\nmax_series = 0\n")
+                .is_err_and(|e| e.contains("max_series"))
+        );
+        assert!(
+            parse("[package.metadata.metrics]\nprefx = \"a\"\n")
+                .is_err_and(|e| e.contains("prefx"))
+        );
     }
 }

@@ -9,7 +9,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Type, UnOp};
 
-use crate::ast::{doc_lines, doc_summary, FamilyInput, FieldInput, LabelInput};
+use crate::ast::{FamilyInput, FieldInput, LabelInput, doc_lines, doc_summary};
 use crate::case::snake_case;
 use crate::policy::Policy;
 
@@ -120,7 +120,15 @@ const RESERVED_SUFFIXES: &[&str] = &["_bucket", "_count", "_sum", "_created"];
 /// policy (seed 000 "Forbidden labels") and seeds 001-004's unbounded labels.
 pub const FORBIDDEN_LABELS: &[(&[&str], &str, &str)] = &[
     (
-        &["path", "raw_path", "url", "uri", "full_url", "query", "query_string"],
+        &[
+            "path",
+            "raw_path",
+            "url",
+            "uri",
+            "full_url",
+            "query",
+            "query_string",
+        ],
         "a raw path, URL or query string is unbounded: every id in it becomes a series",
         "label the route template instead: `path_template` typed by a route-template enum (the HTTP middleware fills it from the router's matched path)",
     ),
@@ -130,7 +138,13 @@ pub const FORBIDDEN_LABELS: &[(&[&str], &str, &str)] = &[
         "use a bounded enum of known hosts, the capped node label, or `#[label(allow = \"why it is bounded\")]` when the host set is yours and small",
     ),
     (
-        &["instance_id", "execution_id", "job_id", "container_id", "pod_id"],
+        &[
+            "instance_id",
+            "execution_id",
+            "job_id",
+            "container_id",
+            "pod_id",
+        ],
         "a per-instance or per-execution id is churny and unbounded in high-rate metrics",
         "aggregate over instances (a state or kind enum) and keep ids in logs and traces",
     ),
@@ -140,7 +154,14 @@ pub const FORBIDDEN_LABELS: &[(&[&str], &str, &str)] = &[
         "count globally; keep per-user detail in logs and event queries",
     ),
     (
-        &["error", "err", "error_message", "error_msg", "message", "msg"],
+        &[
+            "error",
+            "err",
+            "error_message",
+            "error_msg",
+            "message",
+            "msg",
+        ],
         "an error message string is unbounded",
         "label an `error_kind` enum with a fixed set of error classes; put the message in logs",
     ),
@@ -150,17 +171,40 @@ pub const FORBIDDEN_LABELS: &[(&[&str], &str, &str)] = &[
         "count hits and conflicts by endpoint; keep keys in logs",
     ),
     (
-        &["token", "secret", "password", "passwd", "api_key", "apikey", "authorization", "credential", "credentials"],
+        &[
+            "token",
+            "secret",
+            "password",
+            "passwd",
+            "api_key",
+            "apikey",
+            "authorization",
+            "credential",
+            "credentials",
+        ],
         "a secret-like value must never be exported, and is unbounded",
         "remove the label; count by a bounded `auth_result` or `grant_type` enum",
     ),
     (
-        &["session_id", "request_id", "trace_id", "span_id", "correlation_id"],
+        &[
+            "session_id",
+            "request_id",
+            "trace_id",
+            "span_id",
+            "correlation_id",
+        ],
         "a per-request or per-session id is unique per event",
         "keep it in logs and traces; use exemplars to link a series to a trace",
     ),
     (
-        &["ip", "client_ip", "remote_ip", "ip_address", "remote_addr", "peer_addr"],
+        &[
+            "ip",
+            "client_ip",
+            "remote_ip",
+            "ip_address",
+            "remote_addr",
+            "peer_addr",
+        ],
         "a client address is unbounded",
         "aggregate; keep addresses in access logs",
     ),
@@ -178,7 +222,9 @@ const PER_ORG_LABELS: &[&str] = &["org_id", "env_id"];
 /// `[a-z_][a-z0-9_]*` (R1): the policy's snake case, a subset of Prometheus' name grammar.
 pub fn is_snake(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
@@ -231,11 +277,24 @@ fn bucket_value(expr: &Expr) -> Option<f64> {
 }
 
 /// Checks the metric name (R1-R5) and returns the unit to record in the descriptor.
-fn check_name(name: &str, span: Span, kind: Kind, unit: Option<&LitStr>, naming_waived: bool, policy: &Policy, errors: &mut Errors) -> Option<String> {
+fn check_name(
+    name: &str,
+    span: Span,
+    kind: Kind,
+    unit: Option<&LitStr>,
+    naming_waived: bool,
+    policy: &Policy,
+    errors: &mut Errors,
+) -> Option<String> {
     // R1: the policy's snake case.
     if !is_snake(name) {
         let fixed = snake_case(name);
-        errors.push(span, format!("R1: metric name `{name}` is not snake case `[a-z_][a-z0-9_]*`; write `{fixed}`"));
+        errors.push(
+            span,
+            format!(
+                "R1: metric name `{name}` is not snake case `[a-z_][a-z0-9_]*`; write `{fixed}`"
+            ),
+        );
         return None;
     }
     // R2: the crate's required prefix (seed 000: "Prefix all platform metrics with `trc_`").
@@ -260,7 +319,10 @@ fn check_name(name: &str, span: Span, kind: Kind, unit: Option<&LitStr>, naming_
     if !naming_waived {
         match kind {
             Kind::Counter if !name.ends_with("_total") => {
-                errors.push(span, format!("R3: counter `{name}` must end in `_total`; write `{name}_total`"));
+                errors.push(
+                    span,
+                    format!("R3: counter `{name}` must end in `_total`; write `{name}_total`"),
+                );
             }
             Kind::Gauge | Kind::Histogram if name.ends_with("_total") => {
                 let stripped = name.trim_end_matches("_total");
@@ -279,10 +341,21 @@ fn check_name(name: &str, span: Span, kind: Kind, unit: Option<&LitStr>, naming_
     // R4: base units only (Prometheus naming practice, seed 000: `_seconds`, `_bytes`).
     for (bad, base) in NON_BASE_UNITS {
         if segments.contains(bad) {
-            let fixed = name.split('_').map(|s| if s == *bad { *base } else { s }).collect::<Vec<_>>().join("_");
+            let fixed = name
+                .split('_')
+                .map(|s| if s == *bad { *base } else { s })
+                .collect::<Vec<_>>()
+                .join("_");
             errors.push(
                 span,
-                format!("R4: `_{bad}` is not a base unit; measure in {base} and write `{fixed}`{}", if *base == "ratio" { " (a 0..1 ratio)" } else { "" }),
+                format!(
+                    "R4: `_{bad}` is not a base unit; measure in {base} and write `{fixed}`{}",
+                    if *base == "ratio" {
+                        " (a 0..1 ratio)"
+                    } else {
+                        ""
+                    }
+                ),
             );
         }
     }
@@ -293,14 +366,31 @@ fn check_name(name: &str, span: Span, kind: Kind, unit: Option<&LitStr>, naming_
         if let Some((_, base_unit)) = NON_BASE_UNITS.iter().find(|(bad, _)| *bad == u) {
             errors.push(unit_lit.span(), format!("R4: unit `{u}` is not a base unit; use `unit = \"{base_unit}\"` and convert the values"));
         } else if !is_snake(&u) {
-            errors.push(unit_lit.span(), format!("R1: unit `{u}` is not snake case; write `{}`", snake_case(&u)));
+            errors.push(
+                unit_lit.span(),
+                format!(
+                    "R1: unit `{u}` is not snake case; write `{}`",
+                    snake_case(&u)
+                ),
+            );
         } else {
             let suffix = format!("_{u}");
-            let ok = base.ends_with(&suffix) || ["_max", "_min"].iter().any(|agg| base.ends_with(&format!("{suffix}{agg}")));
+            let ok = base.ends_with(&suffix)
+                || ["_max", "_min"]
+                    .iter()
+                    .any(|agg| base.ends_with(&format!("{suffix}{agg}")));
             if !ok && !naming_waived {
                 errors.push(
                     span,
-                    format!("R4: `unit = \"{u}\"` needs the name to end in `{suffix}`{}; write `{}`", if kind == Kind::Counter { " before `_total`" } else { "" }, with_unit(name, kind, &u)),
+                    format!(
+                        "R4: `unit = \"{u}\"` needs the name to end in `{suffix}`{}; write `{}`",
+                        if kind == Kind::Counter {
+                            " before `_total`"
+                        } else {
+                            ""
+                        },
+                        with_unit(name, kind, &u)
+                    ),
                 );
             }
             declared = Some(u);
@@ -310,7 +400,10 @@ fn check_name(name: &str, span: Span, kind: Kind, unit: Option<&LitStr>, naming_
         // A name that already ends in a base unit documents it.
         for u in ["seconds", "bytes", "ratio"] {
             let suffix = format!("_{u}");
-            if base.ends_with(&suffix) || base.ends_with(&format!("{suffix}_max")) || base.ends_with(&format!("{suffix}_min")) {
+            if base.ends_with(&suffix)
+                || base.ends_with(&format!("{suffix}_max"))
+                || base.ends_with(&format!("{suffix}_min"))
+            {
                 declared = Some(u.to_string());
             }
         }
@@ -324,14 +417,25 @@ fn check_name(name: &str, span: Span, kind: Kind, unit: Option<&LitStr>, naming_
     declared
 }
 
-fn check_label(field: &FieldInput, kind: Kind, policy: &Policy, errors: &mut Errors) -> Option<(String, Option<String>)> {
+fn check_label(
+    field: &FieldInput,
+    kind: Kind,
+    policy: &Policy,
+    errors: &mut Errors,
+) -> Option<(String, Option<String>)> {
     let ident = field.ident.as_ref()?;
     let name = field_label_name(ident);
     let span = ident.span();
     let allowed = waiver(&field.allow, errors, "#[label");
     // R1 for labels.
     if !is_snake(&name) {
-        errors.push(span, format!("R1: label name `{name}` is not snake case `[a-z_][a-z0-9_]*`; write `{}`", snake_case(&name)));
+        errors.push(
+            span,
+            format!(
+                "R1: label name `{name}` is not snake case `[a-z_][a-z0-9_]*`; write `{}`",
+                snake_case(&name)
+            ),
+        );
     }
     // R6: names Prometheus reserves.
     if name.starts_with("__") {
@@ -342,10 +446,15 @@ fn check_label(field: &FieldInput, kind: Kind, policy: &Policy, errors: &mut Err
         errors.push(span, format!("R6: label `{name}` is set by Prometheus on every scraped series and would clash; rename it (for example `source_{name}`)"));
     }
     // R7: forbidden label names, unless waived with a reason.
-    let forbidden = FORBIDDEN_LABELS.iter().find(|(names, _, _)| names.contains(&name.as_str()));
+    let forbidden = FORBIDDEN_LABELS
+        .iter()
+        .find(|(names, _, _)| names.contains(&name.as_str()));
     if let Some((_, why, fix)) = forbidden {
         if allowed.is_none() {
-            errors.push(span, format!("R7: label `{name}` is forbidden: {why}; {fix}"));
+            errors.push(
+                span,
+                format!("R7: label `{name}` is forbidden: {why}; {fix}"),
+            );
         }
     } else if policy.forbidden_labels.iter().any(|f| *f == name) && allowed.is_none() {
         errors.push(span, format!("R7: label `{name}` is forbidden by this crate's policy (Cargo.toml [package.metadata.metrics] forbidden_labels); remove it or waive it with #[label(allow = \"why it is bounded\")]"));
@@ -366,7 +475,13 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
         return Vec::new();
     };
     if kind != Kind::Histogram {
-        errors.push(expr.span(), format!("`buckets` only apply to histograms; remove them from this {}", kind.as_str()));
+        errors.push(
+            expr.span(),
+            format!(
+                "`buckets` only apply to histograms; remove them from this {}",
+                kind.as_str()
+            ),
+        );
     }
     if arr.elems.is_empty() {
         errors.push(expr.span(), "R12: empty bucket list; give the upper bounds in increasing order, for example `buckets = [0.005, 0.01, 0.1, 1.0]` (`+Inf` is implied)");
@@ -382,20 +497,36 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
             continue;
         };
         if !v.is_finite() {
-            errors.push(elem.span(), "R12: a bucket bound must be finite; `+Inf` is implied, drop it");
+            errors.push(
+                elem.span(),
+                "R12: a bucket bound must be finite; `+Inf` is implied, drop it",
+            );
             ok = false;
             continue;
         }
         if v < 0.0 && non_negative {
-            errors.push(elem.span(), format!("R12: negative bucket bound `{v}` for a histogram of {}; {} are never negative", unit.unwrap_or(""), unit.unwrap_or("")));
+            errors.push(
+                elem.span(),
+                format!(
+                    "R12: negative bucket bound `{v}` for a histogram of {}; {} are never negative",
+                    unit.unwrap_or(""),
+                    unit.unwrap_or("")
+                ),
+            );
             ok = false;
         }
         if let Some(&prev) = out.last() {
             if v == prev {
-                errors.push(elem.span(), format!("R12: bucket bound `{v}` is given twice; remove the duplicate"));
+                errors.push(
+                    elem.span(),
+                    format!("R12: bucket bound `{v}` is given twice; remove the duplicate"),
+                );
                 ok = false;
             } else if v < prev {
-                errors.push(elem.span(), format!("R12: buckets must increase: `{v}` follows `{prev}`; sort the list"));
+                errors.push(
+                    elem.span(),
+                    format!("R12: buckets must increase: `{v}` follows `{prev}`; sort the list"),
+                );
                 ok = false;
             }
         }
@@ -411,7 +542,11 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
 
 /// Validates a family. Returns the model (when the kind is known, so the expansion can still
 /// be emitted and one mistake does not cascade) and every error found.
-pub fn family<'a>(input: &'a FamilyInput, has_metric_attr: bool, policy: &Policy) -> (Option<Family<'a>>, Errors) {
+pub fn family<'a>(
+    input: &'a FamilyInput,
+    has_metric_attr: bool,
+    policy: &Policy,
+) -> (Option<Family<'a>>, Errors) {
     let mut errors = Errors::default();
     let ident = &input.ident;
     if !has_metric_attr {
@@ -422,14 +557,21 @@ pub fn family<'a>(input: &'a FamilyInput, has_metric_attr: bool, policy: &Policy
         return (None, errors);
     }
     if !input.generics.params.is_empty() {
-        errors.push(input.generics.span(), "a metric family cannot be generic: its storage is one static per family");
+        errors.push(
+            input.generics.span(),
+            "a metric family cannot be generic: its storage is one static per family",
+        );
     }
     // The kind: exactly one of counter, gauge, histogram.
-    let kinds: Vec<(Kind, Span)> = [(Kind::Counter, &input.counter), (Kind::Gauge, &input.gauge), (Kind::Histogram, &input.histogram)]
-        .into_iter()
-        .filter(|(_, f)| f.is_present())
-        .map(|(k, f)| (k, f.span()))
-        .collect();
+    let kinds: Vec<(Kind, Span)> = [
+        (Kind::Counter, &input.counter),
+        (Kind::Gauge, &input.gauge),
+        (Kind::Histogram, &input.histogram),
+    ]
+    .into_iter()
+    .filter(|(_, f)| f.is_present())
+    .map(|(k, f)| (k, f.span()))
+    .collect();
     let kind = match kinds.as_slice() {
         [] => {
             errors.push(ident.span(), "missing metric kind: write `counter`, `gauge` or `histogram` first in #[metric(...)]");
@@ -438,7 +580,10 @@ pub fn family<'a>(input: &'a FamilyInput, has_metric_attr: bool, policy: &Policy
         [(k, _)] => Some(*k),
         [(k, _), rest @ ..] => {
             for (_, span) in rest {
-                errors.push(*span, "a family has exactly one kind: counter, gauge or histogram");
+                errors.push(
+                    *span,
+                    "a family has exactly one kind: counter, gauge or histogram",
+                );
             }
             Some(*k)
         }
@@ -449,15 +594,31 @@ pub fn family<'a>(input: &'a FamilyInput, has_metric_attr: bool, policy: &Policy
         errors.push(ident.span(), format!("R10: family `{ident}` has no doc comment; write `/// What it counts and why.` above the struct: it becomes the HELP text"));
     }
     let naming_waiver = waiver(&input.allow, &mut errors, "#[metric");
-    let Some(kind) = kind else { return (None, errors) };
+    let Some(kind) = kind else {
+        return (None, errors);
+    };
     let (name, name_span) = match &input.name {
         Some(lit) => (lit.value(), lit.span()),
         None => {
-            errors.push(ident.span(), format!("missing `name = \"...\"` in #[metric(...)]: for example `name = \"{}\"`", snake_case(&ident.to_string())));
+            errors.push(
+                ident.span(),
+                format!(
+                    "missing `name = \"...\"` in #[metric(...)]: for example `name = \"{}\"`",
+                    snake_case(&ident.to_string())
+                ),
+            );
             (snake_case(&ident.to_string()), ident.span())
         }
     };
-    let unit = check_name(&name, name_span, kind, input.unit.as_ref(), naming_waiver.is_some(), policy, &mut errors);
+    let unit = check_name(
+        &name,
+        name_span,
+        kind,
+        input.unit.as_ref(),
+        naming_waiver.is_some(),
+        policy,
+        &mut errors,
+    );
     let mut deviations = Vec::new();
     if let Some(reason) = naming_waiver {
         deviations.push(reason);
@@ -478,7 +639,9 @@ pub fn family<'a>(input: &'a FamilyInput, has_metric_attr: bool, policy: &Policy
             if matches!(unit.as_deref(), Some(u) if u != "seconds") {
                 errors.push(name_span, format!("R12: the default buckets are in seconds; a histogram of {} needs `buckets = [...]`", unit.as_deref().unwrap_or("")));
             }
-            vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]
+            vec![
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]
         }
         (None, _) => Vec::new(),
     };
@@ -487,13 +650,34 @@ pub fn family<'a>(input: &'a FamilyInput, has_metric_attr: bool, policy: &Policy
     if let darling::ast::Data::Struct(fields) = &input.data {
         is_unit_struct = fields.style == darling::ast::Style::Unit;
         for field in &fields.fields {
-            if let (Some(ident), Some((name, waiver))) = (field.ident.as_ref(), check_label(field, kind, policy, &mut errors)) {
-                labels.push(Label { ident, name, ty: &field.ty, waiver, doc: doc_summary(&field.attrs) });
+            if let (Some(ident), Some((name, waiver))) = (
+                field.ident.as_ref(),
+                check_label(field, kind, policy, &mut errors),
+            ) {
+                labels.push(Label {
+                    ident,
+                    name,
+                    ty: &field.ty,
+                    waiver,
+                    doc: doc_summary(&field.attrs),
+                });
             }
         }
     }
     let component = input.component.as_ref().map(LitStr::value);
-    let family = Family { ident, kind, name, help, unit, buckets, max_series, labels, component, deviations, is_unit_struct };
+    let family = Family {
+        ident,
+        kind,
+        name,
+        help,
+        unit,
+        buckets,
+        max_series,
+        labels,
+        component,
+        deviations,
+        is_unit_struct,
+    };
     (Some(family), errors)
 }
 
@@ -508,11 +692,18 @@ pub struct LabelEnum<'a> {
 /// Validates a `LabelValue` enum (R13).
 pub fn label_enum<'a>(input: &'a LabelInput) -> (LabelEnum<'a>, Errors) {
     let mut errors = Errors::default();
-    let mut out = LabelEnum { ident: &input.ident, doc: doc_summary(&input.attrs), variants: Vec::new(), default: None };
+    let mut out = LabelEnum {
+        ident: &input.ident,
+        doc: doc_summary(&input.attrs),
+        variants: Vec::new(),
+        default: None,
+    };
     if !input.generics.params.is_empty() {
         errors.push(input.generics.span(), "a label enum cannot be generic");
     }
-    let darling::ast::Data::Enum(variants) = &input.data else { return (out, errors) };
+    let darling::ast::Data::Enum(variants) = &input.data else {
+        return (out, errors);
+    };
     if variants.is_empty() {
         errors.push(input.ident.span(), format!("R13: label enum `{}` has no variants, so the label could take no value; add one variant per value", input.ident));
     }
@@ -541,12 +732,19 @@ pub fn label_enum<'a>(input: &'a LabelInput) -> (LabelEnum<'a>, Errors) {
         }
         if v.default.is_present() {
             if let Some(d) = out.default {
-                errors.push(v.default.span(), format!("only one default value: `{d}` is already the default"));
+                errors.push(
+                    v.default.span(),
+                    format!("only one default value: `{d}` is already the default"),
+                );
             } else {
                 out.default = Some(&v.ident);
             }
         }
-        out.variants.push((&v.ident, value, doc_lines(&v.attrs).join(" ").trim().to_string()));
+        out.variants.push((
+            &v.ident,
+            value,
+            doc_lines(&v.attrs).join(" ").trim().to_string(),
+        ));
     }
     (out, errors)
 }
@@ -566,37 +764,47 @@ mod tests {
     }
 
     fn trc() -> Policy {
-        Policy { prefix: Some("trc_".into()), ..Policy::default() }
+        Policy {
+            prefix: Some("trc_".into()),
+            ..Policy::default()
+        }
     }
 
     fn rules(msgs: &[String]) -> Vec<String> {
-        msgs.iter().map(|m| m.split(':').next().unwrap_or("").to_string()).collect()
+        msgs.iter()
+            .map(|m| m.split(':').next().unwrap_or("").to_string())
+            .collect()
     }
 
     #[test]
     fn seed_names_pass() {
         let cases: Vec<syn::DeriveInput> = vec![
             parse_quote! { /// h
-                #[metric(gauge, name = "trc_agent_overlay_handshake_age_seconds_max")] struct A; },
+            #[metric(gauge, name = "trc_agent_overlay_handshake_age_seconds_max")] struct A; },
             parse_quote! { /// h
-                #[metric(gauge, name = "trc_events_table_rows")] struct A; },
+            #[metric(gauge, name = "trc_events_table_rows")] struct A; },
             parse_quote! { /// h
-                #[metric(gauge, name = "trc_projection_lag_events")] struct A; },
+            #[metric(gauge, name = "trc_projection_lag_events")] struct A; },
             parse_quote! { /// h
-                #[metric(histogram, name = "trc_scheduler_rollout_seconds", unit = "seconds")] struct A; },
+            #[metric(histogram, name = "trc_scheduler_rollout_seconds", unit = "seconds")] struct A; },
             parse_quote! { /// h
-                #[metric(counter, name = "trc_agent_backup_bytes_total", unit = "bytes")] struct A; },
+            #[metric(counter, name = "trc_agent_backup_bytes_total", unit = "bytes")] struct A; },
             parse_quote! { /// h
-                #[metric(gauge, name = "trc_events_table_size_bytes", unit = "bytes")] struct A; },
+            #[metric(gauge, name = "trc_events_table_size_bytes", unit = "bytes")] struct A; },
             parse_quote! { /// h
-                #[metric(histogram, name = "trc_http_request_duration_seconds", unit = "seconds")] struct A { method: M } },
+            #[metric(histogram, name = "trc_http_request_duration_seconds", unit = "seconds")] struct A { method: M } },
             parse_quote! { /// h
-                #[metric(gauge, name = "trc_edge_backends_active_total", allow = "named so by seed 000")] struct A; },
+            #[metric(gauge, name = "trc_edge_backends_active_total", allow = "named so by seed 000")] struct A; },
             parse_quote! { /// h
-                #[metric(gauge, name = "trc_agent_disk_free_bytes")] struct A { org_id: O } },
+            #[metric(gauge, name = "trc_agent_disk_free_bytes")] struct A { org_id: O } },
         ];
         for c in cases {
-            assert_eq!(check(c.clone(), &trc()), Vec::<String>::new(), "{}", quote::quote!(#c));
+            assert_eq!(
+                check(c.clone(), &trc()),
+                Vec::<String>::new(),
+                "{}",
+                quote::quote!(#c)
+            );
         }
     }
 
@@ -604,42 +812,90 @@ mod tests {
     fn each_name_rule_fires() {
         let p = trc();
         let r = |i| rules(&check(i, &p));
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_HttpRequests_total")] struct A; }), ["R1"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "http_requests_total")] struct A; }), ["R2"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_requests")] struct A; }), ["R3"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(gauge, name = "trc_backends_total")] struct A; }), ["R3"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_latency_ms")] struct A; }), ["R4", "R4"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_request_duration")] struct A; }), ["R4"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(gauge, name = "trc_disk_free", unit = "bytes")] struct A; }), ["R4"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(gauge, name = "trc_queue_count")] struct A; }), ["R5"]);
-        assert_eq!(r(parse_quote! {
-            #[metric(gauge, name = "trc_queue_depth")] struct A; }), ["R10"]);
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_HttpRequests_total")] struct A; }),
+            ["R1"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "http_requests_total")] struct A; }),
+            ["R2"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_requests")] struct A; }),
+            ["R3"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(gauge, name = "trc_backends_total")] struct A; }),
+            ["R3"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_latency_ms")] struct A; }),
+            ["R4", "R4"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_request_duration")] struct A; }),
+            ["R4"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(gauge, name = "trc_disk_free", unit = "bytes")] struct A; }),
+            ["R4"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(gauge, name = "trc_queue_count")] struct A; }),
+            ["R5"]
+        );
+        assert_eq!(
+            r(parse_quote! {
+            #[metric(gauge, name = "trc_queue_depth")] struct A; }),
+            ["R10"]
+        );
     }
 
     #[test]
     fn label_rules_fire_at_the_field() {
-        let p = Policy { forbidden_labels: vec!["tenant".into()], ..trc() };
+        let p = Policy {
+            forbidden_labels: vec!["tenant".into()],
+            ..trc()
+        };
         let r = |i| rules(&check(i, &p));
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_x_total")] struct A { path: P } }), ["R7"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_x_total")] struct A { tenant: P } }), ["R7"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_x_total")] struct A { #[label(allow = "three fixed hosts")] host: P } }), Vec::<String>::new());
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_x_total")] struct A { #[label(allow = " ")] host: P } }), ["R14", "R7"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_x_total")] struct A { le: P } }), ["R6"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(counter, name = "trc_x_total")] struct A { org_id: P } }), ["R11"]);
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { path: P } }),
+            ["R7"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { tenant: P } }),
+            ["R7"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { #[label(allow = "three fixed hosts")] host: P } }),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { #[label(allow = " ")] host: P } }),
+            ["R14", "R7"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { le: P } }),
+            ["R6"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { org_id: P } }),
+            ["R11"]
+        );
     }
 
     #[test]
@@ -658,17 +914,53 @@ mod tests {
     fn bucket_rules() {
         let p = trc();
         let r = |i| rules(&check(i, &p));
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_x_seconds", buckets = [])] struct A; }), ["R12"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_x_seconds", buckets = [1.0, 0.5])] struct A; }), ["R12"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_x_seconds", buckets = [1.0, 1.0])] struct A; }), ["R12"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_x_seconds", buckets = [-1.0, 1.0])] struct A; }), ["R12"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_x_bytes", buckets = [1e999])] struct A; }), ["R12"]);
-        assert_eq!(r(parse_quote! { /// h
-            #[metric(histogram, name = "trc_x_bytes")] struct A; }), ["R12"]);
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_x_seconds", buckets = [])] struct A; }),
+            ["R12"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_x_seconds", buckets = [1.0, 0.5])] struct A; }),
+            ["R12"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_x_seconds", buckets = [1.0, 1.0])] struct A; }),
+            ["R12"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_x_seconds", buckets = [-1.0, 1.0])] struct A; }),
+            ["R12"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_x_bytes", buckets = [1e999])] struct A; }),
+            ["R12"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(histogram, name = "trc_x_bytes")] struct A; }),
+            ["R12"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use crate::ast::doc_summary;
+    use syn::parse_quote;
+
+    #[test]
+    fn help_is_the_first_paragraph() {
+        let s: syn::ItemStruct = parse_quote! {
+            /// First line
+            /// continues.
+            ///
+            /// Second paragraph.
+            struct A;
+        };
+        assert_eq!(doc_summary(&s.attrs), "First line continues.");
     }
 }

@@ -135,7 +135,9 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
                 .collect();
             le_text.push(b"+Inf".to_vec());
             for (set, rendered) in labels.iter().enumerate() {
-                let Some(row) = buckets.get(set * width..(set + 1) * width) else { break };
+                let Some(row) = buckets.get(set * width..(set + 1) * width) else {
+                    break;
+                };
                 let mut cumulative = 0u64;
                 for (slot, le) in row.iter().zip(le_text.iter()) {
                     cumulative += slot.load(Ordering::Relaxed);
@@ -150,7 +152,11 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
                 out.extend_from_slice(b"_sum");
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
-                write_f64(sums.get(set).map_or(0.0, |s| f64::from_bits(s.load(Ordering::Relaxed))), out);
+                write_f64(
+                    sums.get(set)
+                        .map_or(0.0, |s| f64::from_bits(s.load(Ordering::Relaxed))),
+                    out,
+                );
                 out.push(b'\n');
                 out.extend_from_slice(d.name.as_bytes());
                 out.extend_from_slice(b"_count");

@@ -40,7 +40,11 @@ impl Family {
     /// A family over `'static` storage. Used by generated code.
     #[doc(hidden)]
     pub const fn new(descriptor: &'static FamilyDescriptor, slots: Slots<'static>) -> Self {
-        Family { descriptor, slots, rendered_labels: OnceLock::new() }
+        Family {
+            descriptor,
+            slots,
+            rendered_labels: OnceLock::new(),
+        }
     }
 
     /// What the family declares.
@@ -64,7 +68,9 @@ impl Family {
             (0..self.descriptor.label_sets)
                 .map(|i| {
                     let mut s = String::new();
-                    for (n, (name, value)) in self.descriptor.label_values(i).into_iter().enumerate() {
+                    for (n, (name, value)) in
+                        self.descriptor.label_values(i).into_iter().enumerate()
+                    {
                         if n > 0 {
                             s.push(',');
                         }
@@ -84,7 +90,9 @@ impl Family {
         match self.slots {
             Slots::Counter(s) => s.iter().any(|a| a.load(Ordering::Relaxed) != 0),
             Slots::Gauge(s) => s.iter().any(|a| a.load(Ordering::Relaxed) != 0),
-            Slots::Histogram { buckets, .. } => buckets.iter().any(|a| a.load(Ordering::Relaxed) != 0),
+            Slots::Histogram { buckets, .. } => {
+                buckets.iter().any(|a| a.load(Ordering::Relaxed) != 0)
+            }
         }
     }
 
@@ -111,7 +119,9 @@ impl Family {
     /// The gauge value of label set `index` (0.0 for other kinds or out of range).
     pub fn gauge_value(&self, index: usize) -> f64 {
         match self.slots {
-            Slots::Gauge(s) => s.get(index).map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed))),
+            Slots::Gauge(s) => s
+                .get(index)
+                .map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed))),
             _ => 0.0,
         }
     }
@@ -119,10 +129,16 @@ impl Family {
     /// A consistent-enough read of label set `index` of a histogram.
     pub fn histogram_value(&self, index: usize) -> HistogramSnapshot {
         let bounds = self.descriptor.buckets;
-        let mut snap = HistogramSnapshot { buckets: Vec::with_capacity(bounds.len() + 1), count: 0, sum: 0.0 };
+        let mut snap = HistogramSnapshot {
+            buckets: Vec::with_capacity(bounds.len() + 1),
+            count: 0,
+            sum: 0.0,
+        };
         if let Slots::Histogram { buckets, sums } = self.slots {
             let width = bounds.len() + 1;
-            let Some(row) = buckets.get(index * width..(index + 1) * width) else { return snap };
+            let Some(row) = buckets.get(index * width..(index + 1) * width) else {
+                return snap;
+            };
             let mut cumulative = 0u64;
             for (i, slot) in row.iter().enumerate() {
                 cumulative += slot.load(Ordering::Relaxed);
@@ -130,7 +146,9 @@ impl Family {
                 snap.buckets.push((bound, cumulative));
             }
             snap.count = cumulative;
-            snap.sum = sums.get(index).map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed)));
+            snap.sum = sums
+                .get(index)
+                .map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed)));
         }
         snap
     }
@@ -181,7 +199,13 @@ fn float_add(slot: &AtomicU64, delta: f64) {
 
 /// Records one observation into a histogram: one bucket increment and one sum update.
 #[inline(always)]
-pub fn histogram_observe(buckets: &[AtomicU64], sums: &[AtomicU64], bounds: &[f64], index: usize, value: f64) {
+pub fn histogram_observe(
+    buckets: &[AtomicU64],
+    sums: &[AtomicU64],
+    bounds: &[f64],
+    index: usize,
+    value: f64,
+) {
     let width = bounds.len() + 1;
     // NaN compares false everywhere and lands in +Inf, as in the Go client.
     let mut b = 0;

@@ -40,7 +40,7 @@ pub use descriptor::{FamilyDescriptor, MetricKind};
 pub use family::{Family, HistogramSnapshot, Slots};
 pub use label::{LabelDescriptor, LabelValue};
 pub use metrics_macros::{LabelValue, MetricFamily};
-pub use registry::{encode_text, Registry, RegistryError};
+pub use registry::{Registry, RegistryError, encode_text};
 pub use timer::Timer;
 
 /// A metric family declared with `#[derive(MetricFamily)]`: the label struct is the key of
@@ -75,7 +75,7 @@ pub trait HistogramFamily: MetricFamily {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::descriptor::{FamilyDescriptor, MetricKind};
-    pub use crate::family::{counter_add, gauge_add, gauge_set, histogram_observe, Family, Slots};
+    pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
     pub use crate::label::{LabelDescriptor, LabelValue};
     pub use crate::registry::FAMILIES;
     pub use crate::timer::Timer;
@@ -84,5 +84,7 @@ pub mod __private {
     pub use linkme;
 
     /// Prometheus' default buckets, used when a histogram declares none.
-    pub const DEFAULT_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+    pub const DEFAULT_BUCKETS: &[f64] = &[
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    ];
 }

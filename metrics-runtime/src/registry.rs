@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::family::Family;
-use crate::{encode, MetricFamily};
+use crate::{MetricFamily, encode};
 
 /// Every family linked into the binary. Filled by generated code.
 #[doc(hidden)]
@@ -27,7 +27,9 @@ pub enum RegistryError {
 impl core::fmt::Display for RegistryError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            RegistryError::DuplicateName(n) => write!(f, "a family named `{n}` is already registered"),
+            RegistryError::DuplicateName(n) => {
+                write!(f, "a family named `{n}` is already registered")
+            }
             RegistryError::InvalidGlobalLabel(why) => write!(f, "invalid global label: {why}"),
         }
     }
@@ -67,7 +69,13 @@ impl Registry {
     /// a name the first (by type path) is kept; [`Registry::conflicts`] lists the others.
     pub fn all() -> Self {
         let mut linked: Vec<&'static Family> = FAMILIES.iter().copied().collect();
-        linked.sort_by_key(|f| (f.name(), f.descriptor().module_path, f.descriptor().type_name));
+        linked.sort_by_key(|f| {
+            (
+                f.name(),
+                f.descriptor().module_path,
+                f.descriptor().type_name,
+            )
+        });
         let mut reg = Registry::new();
         for f in linked {
             let _ = reg.register_family(f);
@@ -85,7 +93,11 @@ impl Registry {
     /// one of each, so a non-empty answer is a bug in the program that links them.
     pub fn conflicts() -> Vec<&'static str> {
         let mut seen = BTreeSet::new();
-        let mut dup: Vec<&'static str> = FAMILIES.iter().map(|f| f.name()).filter(|n| !seen.insert(*n)).collect();
+        let mut dup: Vec<&'static str> = FAMILIES
+            .iter()
+            .map(|f| f.name())
+            .filter(|n| !seen.insert(*n))
+            .collect();
         dup.sort_unstable();
         dup.dedup();
         dup
@@ -126,16 +138,25 @@ impl Registry {
     /// Labels added to every series this registry encodes (for example `service`, `region`).
     /// Names must be snake case, must not start with `__`, must not be `le` or `quantile`,
     /// must not collide with a label of a registered family and must be unique.
-    pub fn set_global_labels<K: AsRef<str>, V: AsRef<str>>(&mut self, labels: &[(K, V)]) -> Result<(), RegistryError> {
+    pub fn set_global_labels<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        labels: &[(K, V)],
+    ) -> Result<(), RegistryError> {
         let mut names = BTreeSet::new();
         let mut rendered = String::new();
         for (k, v) in labels {
             let (k, v) = (k.as_ref(), v.as_ref());
             crate::validate::label_name(k).map_err(RegistryError::InvalidGlobalLabel)?;
             if !names.insert(k) {
-                return Err(RegistryError::InvalidGlobalLabel(format!("`{k}` is given twice")));
+                return Err(RegistryError::InvalidGlobalLabel(format!(
+                    "`{k}` is given twice"
+                )));
             }
-            if let Some(f) = self.families.iter().find(|f| f.descriptor().labels.iter().any(|l| l.name == k)) {
+            if let Some(f) = self
+                .families
+                .iter()
+                .find(|f| f.descriptor().labels.iter().any(|l| l.name == k))
+            {
                 return Err(RegistryError::InvalidGlobalLabel(format!(
                     "`{k}` is already a label of family `{}`",
                     f.name()
@@ -160,12 +181,18 @@ impl Registry {
 
     /// Finds a family by name.
     pub fn family(&self, name: &str) -> Option<&'static Family> {
-        self.families.binary_search_by(|f| f.name().cmp(name)).ok().map(|i| self.families[i])
+        self.families
+            .binary_search_by(|f| f.name().cmp(name))
+            .ok()
+            .map(|i| self.families[i])
     }
 
     /// Total label sets exposed (for histograms, each label set is `buckets + 2` samples).
     pub fn series_count(&self) -> usize {
-        self.families.iter().map(|f| f.descriptor().worst_case_series).sum()
+        self.families
+            .iter()
+            .map(|f| f.descriptor().worst_case_series)
+            .sum()
     }
 
     /// Appends the text exposition of every family to `out`.
@@ -186,7 +213,8 @@ impl Registry {
         let mut out = Vec::with_capacity(64 * 1024);
         self.encode_into(&mut out);
         // Everything written is UTF-8: names are ASCII, values and help are `&str`.
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// Registers every family of this registry into a `prometheus::Registry` as a collector.

@@ -19,17 +19,26 @@ pub struct Timer<F: HistogramFamily> {
     finished: bool,
 }
 
-static DROPPED_WITHOUT_LABELS: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+static DROPPED_WITHOUT_LABELS: core::sync::atomic::AtomicU64 =
+    core::sync::atomic::AtomicU64::new(0);
 
 impl<F: HistogramFamily> Timer<F> {
     /// Starts a timer whose early drop records under the family's declared default labels.
     pub fn start() -> Self {
-        Timer { start: Instant::now(), default: F::TIMER_DEFAULT, finished: false }
+        Timer {
+            start: Instant::now(),
+            default: F::TIMER_DEFAULT,
+            finished: false,
+        }
     }
 
     /// Starts a timer whose early drop records under `default`.
     pub fn start_with(default: F) -> Self {
-        Timer { start: Instant::now(), default: Some(default), finished: false }
+        Timer {
+            start: Instant::now(),
+            default: Some(default),
+            finished: false,
+        }
     }
 
     /// Seconds since the start.

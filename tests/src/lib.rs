@@ -16,15 +16,21 @@ pub fn prometheus_required() -> bool {
 /// visible skip. Panics when the tools are required and missing.
 pub fn find_tool(name: &str, test: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file())
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
     });
     match found {
         Some(p) => Some(p),
         None if prometheus_required() => {
-            panic!("{test}: `{name}` is required (METRICS_REQUIRE_PROMETHEUS=1) but not on PATH; install Debian's `prometheus` package")
+            panic!(
+                "{test}: `{name}` is required (METRICS_REQUIRE_PROMETHEUS=1) but not on PATH; install Debian's `prometheus` package"
+            )
         }
         None => {
-            eprintln!("SKIPPED {test}: `{name}` not found on PATH (install Debian's `prometheus` package to run it)");
+            eprintln!(
+                "SKIPPED {test}: `{name}` not found on PATH (install Debian's `prometheus` package to run it)"
+            );
             None
         }
     }

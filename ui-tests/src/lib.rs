@@ -1,1 +1,1 @@
-
+//! Compile-time tests of the metrics policy: see `tests/ui.rs` and `RULES.md`.

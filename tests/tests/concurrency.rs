@@ -1,0 +1,106 @@
+//! Two threads each increment one series a million times while a third encodes: the total is
+//! exact and every encode is well formed.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use metrics_runtime::{LabelValue, MetricFamily, Registry};
+
+/// Which side of the test recorded.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// Increments under contention.
+#[derive(MetricFamily)]
+#[metric(counter, name = "conc_increments_total")]
+pub struct Increments {
+    pub side: Side,
+}
+
+/// One shared series.
+#[derive(MetricFamily)]
+#[metric(counter, name = "conc_shared_total")]
+pub struct Shared;
+
+/// Observations under contention.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "conc_observed_seconds", unit = "seconds", buckets = [0.5, 1.0])]
+pub struct Observed;
+
+/// A gauge moved up and down.
+#[derive(MetricFamily)]
+#[metric(gauge, name = "conc_level")]
+pub struct Level;
+
+const N: u64 = 1_000_000;
+
+#[test]
+fn two_threads_a_million_increments_each_with_concurrent_encodes() {
+    let mut reg = Registry::new();
+    reg.register::<Increments>().expect("new");
+    reg.register::<Shared>().expect("new");
+    reg.register::<Observed>().expect("new");
+    reg.register::<Level>().expect("new");
+    let done = Arc::new(AtomicBool::new(false));
+    let encoder = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let mut encodes = 0u64;
+            let mut last_shared = 0u64;
+            while !done.load(Ordering::Relaxed) {
+                let text = reg.encode_text();
+                let shared = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("conc_shared_total "))
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .expect("shared counter line parses");
+                assert!(shared >= last_shared, "a counter went backwards");
+                last_shared = shared;
+                for line in text.lines().filter(|l| !l.starts_with('#')) {
+                    let value = line.rsplit(' ').next().unwrap_or("");
+                    assert!(
+                        value.parse::<f64>().is_ok(),
+                        "unparsable sample line {line:?}"
+                    );
+                }
+                encodes += 1;
+            }
+            encodes
+        })
+    };
+    let workers: Vec<_> = [Side::Left, Side::Right]
+        .into_iter()
+        .map(|side| {
+            std::thread::spawn(move || {
+                for i in 0..N {
+                    Increments { side }.inc();
+                    Shared.inc();
+                    if i % 8 == 0 {
+                        Observed.observe(0.75);
+                        Level.inc();
+                        Level.dec();
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("worker");
+    }
+    done.store(true, Ordering::Relaxed);
+    let encodes = encoder.join().expect("encoder");
+    assert!(encodes > 0);
+    assert_eq!(Increments { side: Side::Left }.get(), N);
+    assert_eq!(Increments { side: Side::Right }.get(), N);
+    assert_eq!(Shared.get(), 2 * N);
+    let obs = Observed.get();
+    assert_eq!(obs.count, 2 * N.div_ceil(8));
+    assert_eq!(obs.buckets[0].1, 0);
+    assert_eq!(obs.buckets[1].1, obs.count);
+    assert!((obs.sum - 0.75 * obs.count as f64).abs() < 1e-6 * obs.sum);
+    assert_eq!(Level.get(), 0.0);
+    eprintln!("{encodes} concurrent encodes");
+}

@@ -1,0 +1,36 @@
+//! The compile-time rules, proven by trybuild: every rule R1-R14 has failing cases in
+//! `tests/fail/` (with the exact `.stderr`), and `tests/pass/` shows what compiles.
+//!
+//! trybuild compiles the cases in a crate of its own, so the macros cannot find this
+//! package's `[package.metadata.metrics]`; `METRICS_POLICY_MANIFEST` points them at it. The
+//! variable is process-wide, so each policy gets its own `TestCases`, run (on drop) before
+//! the variable changes.
+
+/// This package's manifest: policy prefix `app_`.
+const APP_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+/// The platform policy of seed 000: prefix `trc_`.
+const TRC_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trc/Cargo.toml");
+
+fn use_policy(manifest: &str) {
+    // SAFETY: this is the only test in this binary and it spawns no threads of its own; the
+    // variable is set while no other thread reads the environment.
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var("METRICS_POLICY_MANIFEST", manifest);
+    }
+}
+
+#[test]
+fn ui() {
+    {
+        use_policy(APP_POLICY);
+        let t = trybuild::TestCases::new();
+        t.compile_fail("tests/fail/*.rs");
+        t.pass("tests/pass/*.rs");
+    }
+    {
+        use_policy(TRC_POLICY);
+        let t = trybuild::TestCases::new();
+        t.pass("tests/pass_trc/*.rs");
+    }
+}
