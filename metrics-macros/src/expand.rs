@@ -67,10 +67,7 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
 
 pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
     let has_metric_attr = input.attrs.iter().any(|a| a.path().is_ident("metric"));
-    let parsed = match FamilyInput::from_derive_input(input) {
-        Ok(p) => p,
-        Err(e) => return Err(e),
-    };
+    let parsed = FamilyInput::from_derive_input(input)?;
     let mut errors = Errors::default();
     let policy = match policy::current() {
         Ok(p) => p,
@@ -147,6 +144,8 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 type_doc: #lt::DOC,
                 values: #lt::NAMES,
                 value_docs: #lt::VALUE_DOCS,
+                cap: #lt::CAP,
+                value_at: #lt::value_at,
                 waiver: #waiver,
                 doc: #doc,
             }
@@ -236,7 +235,6 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         ),
         Kind::Histogram => (
             quote! {
-                const __BUCKETS: &[f64] = &[ #( #buckets ),* ];
                 static __BUCKET_SLOTS: [#rt::AtomicU64; __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * (#n_buckets + 1)];
                 static __SUMS: [#rt::AtomicU64; __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS];
             },
@@ -245,7 +243,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 /// Records one observation.
                 #[inline]
                 pub fn observe(&self, value: f64) {
-                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __BUCKETS, #rt::MetricFamily::series_index(self), value)
+                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value)
                 }
                 /// Records a duration in seconds.
                 #[inline]
@@ -330,6 +328,8 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 module_path: ::core::module_path!(),
             };
             static __FAMILY: #rt::Family = #rt::Family::new(&__DESCRIPTOR, #slots);
+            // linkme places the entry in a link section, which the `unsafe_code` lint flags.
+            #[allow(unsafe_code)]
             #[#rt::linkme::distributed_slice(#rt::FAMILIES)]
             #[linkme(crate = #rt::linkme)]
             static __LINKED: &'static #rt::Family = &__FAMILY;

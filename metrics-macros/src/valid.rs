@@ -456,7 +456,7 @@ fn check_label(
                 format!("R7: label `{name}` is forbidden: {why}; {fix}"),
             );
         }
-    } else if policy.forbidden_labels.iter().any(|f| *f == name) && allowed.is_none() {
+    } else if policy.forbidden_labels.contains(&name) && allowed.is_none() {
         errors.push(span, format!("R7: label `{name}` is forbidden by this crate's policy (Cargo.toml [package.metadata.metrics] forbidden_labels); remove it or waive it with #[label(allow = \"why it is bounded\")]"));
     }
     // R11: no per-org labels on high-frequency metrics (seed 000 per-org rule).

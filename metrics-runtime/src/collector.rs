@@ -42,8 +42,10 @@ impl Collector for FamilyCollector {
         mf.set_help(d.help.to_string());
         let mut metrics = Vec::with_capacity(d.label_sets);
         for set in 0..d.label_sets {
-            let mut pairs: Vec<proto::LabelPair> = d
-                .label_values(set)
+            let Some(values) = d.label_values(set) else {
+                continue;
+            };
+            let mut pairs: Vec<proto::LabelPair> = values
                 .into_iter()
                 .map(|(n, v)| {
                     let mut p = proto::LabelPair::default();

@@ -32,7 +32,7 @@ impl core::fmt::Display for MetricKind {
 }
 
 /// Everything a family declares, as const data.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct FamilyDescriptor {
     /// The metric name, as exposed (`_bucket`/`_sum`/`_count` are added for histograms).
     pub name: &'static str,
@@ -71,16 +71,25 @@ impl FamilyDescriptor {
         }
     }
 
-    /// The label values of series `index` (mixed-radix decode, last label fastest).
-    pub fn label_values(&self, mut index: usize) -> Vec<(&'static str, &'static str)> {
+    /// The label values of series `index` (mixed-radix decode, last label fastest), or `None`
+    /// when a capped label has not seen a value for its slot yet.
+    pub fn label_values(&self, mut index: usize) -> Option<Vec<(&'static str, &'static str)>> {
         let mut vals = Vec::with_capacity(self.labels.len());
         for label in self.labels.iter().rev() {
-            let card = label.values.len().max(1);
-            let v = label.values.get(index % card).copied().unwrap_or("");
-            vals.push((label.name, v));
+            let card = match label.cap {
+                Some(cap) => cap + 1,
+                None => label.values.len(),
+            }
+            .max(1);
+            vals.push((label.name, (label.value_at)(index % card)?));
             index /= card;
         }
         vals.reverse();
-        vals
+        Some(vals)
+    }
+
+    /// Whether a label of this family is a capped string label.
+    pub fn has_capped_label(&self) -> bool {
+        self.labels.iter().any(|l| l.cap.is_some())
     }
 }

@@ -106,6 +106,7 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
     match family.slots() {
         Slots::Counter(slots) => {
             for (slot, rendered) in slots.iter().zip(labels.iter()) {
+                let Some(rendered) = rendered else { continue };
                 out.extend_from_slice(d.name.as_bytes());
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
@@ -115,6 +116,7 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
         }
         Slots::Gauge(slots) => {
             for (slot, rendered) in slots.iter().zip(labels.iter()) {
+                let Some(rendered) = rendered else { continue };
                 out.extend_from_slice(d.name.as_bytes());
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
@@ -123,8 +125,8 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
             }
         }
         Slots::Histogram { buckets, sums } => {
-            let bounds = d.buckets;
-            let width = bounds.len() + 1;
+            let bounds = family.buckets();
+            let width = d.buckets.len() + 1;
             let mut le_text: Vec<Vec<u8>> = bounds
                 .iter()
                 .map(|&b| {
@@ -135,6 +137,7 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
                 .collect();
             le_text.push(b"+Inf".to_vec());
             for (set, rendered) in labels.iter().enumerate() {
+                let Some(rendered) = rendered else { continue };
                 let Some(row) = buckets.get(set * width..(set + 1) * width) else {
                     break;
                 };

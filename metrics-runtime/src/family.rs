@@ -2,6 +2,7 @@
 //! its label values (policy P3: no hashing, allocation or lock when recording).
 
 use core::sync::atomic::{AtomicU64, Ordering};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::descriptor::FamilyDescriptor;
@@ -33,7 +34,8 @@ pub enum Slots<'a> {
 pub struct Family {
     descriptor: &'static FamilyDescriptor,
     slots: Slots<'static>,
-    rendered_labels: OnceLock<Box<[Box<str>]>>,
+    rendered_labels: OnceLock<Box<[Option<Box<str>>]>>,
+    bucket_override: OnceLock<Box<[f64]>>,
 }
 
 impl Family {
@@ -44,6 +46,7 @@ impl Family {
             descriptor,
             slots,
             rendered_labels: OnceLock::new(),
+            bucket_override: OnceLock::new(),
         }
     }
 
@@ -57,32 +60,80 @@ impl Family {
         self.descriptor.name
     }
 
+    /// The histogram bucket bounds in force: the override, else the declared ones.
+    #[inline(always)]
+    pub fn buckets(&self) -> &[f64] {
+        match self.bucket_override.get() {
+            Some(b) => b,
+            None => self.descriptor.buckets,
+        }
+    }
+
+    /// Replaces a histogram's bucket bounds (from configuration), once, before anything is
+    /// observed. Storage is sized at compile time, so an override may have at most as many
+    /// bounds as the declaration.
+    pub fn override_buckets(&self, bounds: &[f64]) -> Result<(), String> {
+        let declared = self.descriptor.buckets.len();
+        if !matches!(self.slots, Slots::Histogram { .. }) {
+            return Err(format!(
+                "`{}` is a {}, not a histogram",
+                self.name(),
+                self.descriptor.kind
+            ));
+        }
+        crate::config::validate_buckets("buckets", bounds).map_err(|e| e.message)?;
+        if bounds.len() > declared {
+            return Err(format!(
+                "`{}` declares {declared} buckets; an override may have at most {declared} (storage is sized at compile time)",
+                self.name()
+            ));
+        }
+        if self.recorded() {
+            return Err(format!(
+                "`{}` has recorded observations already; override buckets at start-up",
+                self.name()
+            ));
+        }
+        self.bucket_override
+            .set(bounds.to_vec().into_boxed_slice())
+            .map_err(|_| format!("`{}` has a bucket override already", self.name()))
+    }
+
     /// The storage.
     pub fn slots(&self) -> Slots<'static> {
         self.slots
     }
 
-    /// `a="x",b="y"` per label set, escaped, rendered once on first use.
-    pub(crate) fn rendered_labels(&self) -> &[Box<str>] {
-        self.rendered_labels.get_or_init(|| {
-            (0..self.descriptor.label_sets)
-                .map(|i| {
-                    let mut s = String::new();
-                    for (n, (name, value)) in
-                        self.descriptor.label_values(i).into_iter().enumerate()
-                    {
-                        if n > 0 {
-                            s.push(',');
-                        }
-                        s.push_str(name);
-                        s.push_str("=\"");
-                        encode::escape_label_value_into(value, &mut s);
-                        s.push('"');
+    /// `a="x",b="y"` per label set, escaped; `None` for a set whose capped label value has
+    /// not arrived yet. Rendered once for enum labels; afresh for families with capped labels,
+    /// whose values arrive while the program runs.
+    pub(crate) fn rendered_labels(&self) -> Cow<'_, [Option<Box<str>>]> {
+        if self.descriptor.has_capped_label() {
+            return Cow::Owned(self.render_labels());
+        }
+        Cow::Borrowed(
+            self.rendered_labels
+                .get_or_init(|| self.render_labels().into_boxed_slice()),
+        )
+    }
+
+    fn render_labels(&self) -> Vec<Option<Box<str>>> {
+        (0..self.descriptor.label_sets)
+            .map(|i| {
+                let values = self.descriptor.label_values(i)?;
+                let mut s = String::new();
+                for (n, (name, value)) in values.into_iter().enumerate() {
+                    if n > 0 {
+                        s.push(',');
                     }
-                    s.into_boxed_str()
-                })
-                .collect()
-        })
+                    s.push_str(name);
+                    s.push_str("=\"");
+                    encode::escape_label_value_into(value, &mut s);
+                    s.push('"');
+                }
+                Some(s.into_boxed_str())
+            })
+            .collect()
     }
 
     /// Whether any series of this family has recorded anything since start (or reset).
@@ -128,15 +179,15 @@ impl Family {
 
     /// A consistent-enough read of label set `index` of a histogram.
     pub fn histogram_value(&self, index: usize) -> HistogramSnapshot {
-        let bounds = self.descriptor.buckets;
+        let bounds = self.buckets();
+        let width = self.descriptor.buckets.len() + 1;
         let mut snap = HistogramSnapshot {
             buckets: Vec::with_capacity(bounds.len() + 1),
             count: 0,
             sum: 0.0,
         };
         if let Slots::Histogram { buckets, sums } = self.slots {
-            let width = bounds.len() + 1;
-            let Some(row) = buckets.get(index * width..(index + 1) * width) else {
+            let Some(row) = buckets.get(index * width..index * width + bounds.len() + 1) else {
                 return snap;
             };
             let mut cumulative = 0u64;
@@ -198,17 +249,21 @@ fn float_add(slot: &AtomicU64, delta: f64) {
 }
 
 /// Records one observation into a histogram: one bucket increment and one sum update.
+/// `width` is the declared bucket count plus one (one storage row); `bounds` are the bounds
+/// in force, at most `width - 1` of them.
 #[inline(always)]
 pub fn histogram_observe(
     buckets: &[AtomicU64],
     sums: &[AtomicU64],
+    width: usize,
     bounds: &[f64],
     index: usize,
     value: f64,
 ) {
-    let width = bounds.len() + 1;
-    // NaN compares false everywhere and lands in +Inf, as in the Go client.
+    // NaN compares false everywhere and lands in +Inf, as in the Go client; the negated
+    // comparison is what makes that so.
     let mut b = 0;
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     while b < bounds.len() && !(value <= bounds[b]) {
         b += 1;
     }

@@ -31,18 +31,27 @@ pub trait LabelValue: Copy + Send + Sync + 'static {
     const DOC: &'static str;
     /// Per value doc comments, in declaration order (empty where a variant has none).
     const VALUE_DOCS: &'static [&'static str];
+    /// For capped string labels: how many distinct values get their own series (the last
+    /// index, `CAP`, is the shared overflow value). `None` for enums, whose values are `NAMES`.
+    const CAP: Option<usize> = None;
+
+    /// The exposition text of the value at `index`, if that value exists yet (a capped
+    /// label's slots fill as values arrive).
+    fn value_at(index: usize) -> Option<&'static str> {
+        Self::NAMES.get(index).copied()
+    }
 
     /// The dense index of this value: `0..CARDINALITY`, in declaration order.
     fn index(self) -> usize;
 
     /// The value as it appears in the exposition.
     fn as_str(self) -> &'static str {
-        Self::NAMES[self.index()]
+        Self::value_at(self.index()).unwrap_or("")
     }
 }
 
 /// A label of a family, as data: its name and every value it can take (policy P5).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct LabelDescriptor {
     /// The label name (the struct field's name).
     pub name: &'static str,
@@ -54,6 +63,11 @@ pub struct LabelDescriptor {
     pub values: &'static [&'static str],
     /// Doc comment per value (empty string where none).
     pub value_docs: &'static [&'static str],
+    /// For a capped string label, the number of distinct values it admits before folding the
+    /// rest into its overflow value; `values` is then empty.
+    pub cap: Option<usize>,
+    /// The value at an index, including the values a capped label has seen so far.
+    pub value_at: fn(usize) -> Option<&'static str>,
     /// The reason given in `#[label(allow = "...")]` when the name needed a waiver (R14).
     pub waiver: Option<&'static str>,
     /// The field's doc comment.

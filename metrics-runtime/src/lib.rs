@@ -26,17 +26,28 @@
 
 #![warn(missing_debug_implementations)]
 
+// Lets the derives, which name `::metrics_runtime`, be used inside this crate too.
+extern crate self as metrics_runtime;
+
+mod capped;
 mod collector;
+pub mod config;
 mod descriptor;
 pub mod encode;
+mod extras;
 mod family;
+#[cfg(feature = "axum")]
+pub mod http;
 mod label;
 mod registry;
 mod timer;
 pub mod validate;
 
+pub use capped::{CappedInfo, OVERFLOW_VALUE};
 pub use collector::FamilyCollector;
+pub use config::{AuthConfig, ConfigError, MetricsConfig};
 pub use descriptor::{FamilyDescriptor, MetricKind};
+pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
 pub use family::{Family, HistogramSnapshot, Slots};
 pub use label::{LabelDescriptor, LabelValue};
 pub use metrics_macros::{LabelValue, MetricFamily};
@@ -74,6 +85,7 @@ pub trait HistogramFamily: MetricFamily {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::capped::{CAPPED_LABELS, CappedInfo, Interner, OVERFLOW_VALUE};
     pub use crate::descriptor::{FamilyDescriptor, MetricKind};
     pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
     pub use crate::label::{LabelDescriptor, LabelValue};

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
+use std::sync::atomic::Ordering;
 
+use crate::extras::{self, BuildInfo, ScrapeStats};
 use crate::family::Family;
 use crate::{MetricFamily, encode};
 
@@ -47,6 +49,10 @@ pub struct Registry {
     names: BTreeSet<&'static str>,
     global_labels: String,
     prometheus: Option<prometheus::Registry>,
+    self_metrics: Option<String>,
+    build_info: Option<(String, BuildInfo)>,
+    process_metrics: bool,
+    stats: ScrapeStats,
 }
 
 impl core::fmt::Debug for Registry {
@@ -135,6 +141,27 @@ impl Registry {
         self
     }
 
+    /// Also exposes the runtime's self-metrics, each name starting with `prefix`:
+    /// `label_overflow_total{label}` and `label_values{label}` (capped labels),
+    /// `timer_dropped_without_labels_total`, `scrape_series`, `scrape_duration_seconds`,
+    /// `scrapes_total`.
+    pub fn with_self_metrics(mut self, prefix: &str) -> Self {
+        self.self_metrics = Some(prefix.to_string());
+        self
+    }
+
+    /// Also exposes `{prefix}build_info{version,commit,rustc} 1`; see [`crate::build_info!`].
+    pub fn with_build_info(mut self, prefix: &str, info: BuildInfo) -> Self {
+        self.build_info = Some((prefix.to_string(), info));
+        self
+    }
+
+    /// Also exposes the standard `process_*` metrics (Linux; nothing elsewhere).
+    pub fn with_process_metrics(mut self, enabled: bool) -> Self {
+        self.process_metrics = enabled;
+        self
+    }
+
     /// Labels added to every series this registry encodes (for example `service`, `region`).
     /// Names must be snake case, must not start with `__`, must not be `le` or `quantile`,
     /// must not collide with a label of a registered family and must be unique.
@@ -197,8 +224,19 @@ impl Registry {
 
     /// Appends the text exposition of every family to `out`.
     pub fn encode_into(&self, out: &mut Vec<u8>) {
+        let started = std::time::Instant::now();
+        let from = out.len();
         for f in &self.families {
             encode::encode_family(f, &self.global_labels, out);
+        }
+        if let Some((prefix, info)) = &self.build_info {
+            extras::encode_build_info(out, prefix, &self.global_labels, info);
+        }
+        if self.process_metrics {
+            extras::encode_process_metrics(out, &self.global_labels);
+        }
+        if let Some(prefix) = &self.self_metrics {
+            extras::encode_self_metrics(out, prefix, &self.global_labels, &self.stats);
         }
         if let Some(reg) = &self.prometheus {
             let mfs = reg.gather();
@@ -206,6 +244,17 @@ impl Registry {
             // Writing into a Vec cannot fail; a metric the encoder rejects is left out.
             let _ = prometheus::TextEncoder::new().encode(&mfs, out);
         }
+        let samples = out[from..]
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty() && l[0] != b'#')
+            .count();
+        self.stats
+            .last_series
+            .store(samples as u64, Ordering::Relaxed);
+        self.stats
+            .last_duration_bits
+            .store(started.elapsed().as_secs_f64().to_bits(), Ordering::Relaxed);
+        self.stats.scrapes.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The text exposition of every family.

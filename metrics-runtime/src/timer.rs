@@ -61,7 +61,7 @@ impl<F: HistogramFamily> Timer<F> {
 
     /// How many timers in this process were dropped early with no labels to record under.
     pub fn dropped_without_labels() -> u64 {
-        DROPPED_WITHOUT_LABELS.load(core::sync::atomic::Ordering::Relaxed)
+        dropped_without_labels()
     }
 }
 
@@ -78,4 +78,8 @@ impl<F: HistogramFamily> Drop for Timer<F> {
             }
         }
     }
+}
+
+pub(crate) fn dropped_without_labels() -> u64 {
+    DROPPED_WITHOUT_LABELS.load(core::sync::atomic::Ordering::Relaxed)
 }

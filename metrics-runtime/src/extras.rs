@@ -1,0 +1,324 @@
+//! What a registry can expose beside its families: self-metrics, `build_info` and the
+//! standard `process_*` metrics.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::encode::{escape_help_into, escape_label_value_into, write_f64};
+
+/// Identifies the running build: `version`, `commit` and `rustc` labels on a gauge at 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// The program's version.
+    pub version: String,
+    /// The commit it was built from.
+    pub commit: String,
+    /// The compiler's version.
+    pub rustc: String,
+}
+
+/// The compiler version this runtime was built with (the same compiler as the program).
+pub const RUSTC_VERSION: &str = env!("METRICS_RUNTIME_RUSTC_VERSION");
+
+/// The [`BuildInfo`] of the calling crate: its `CARGO_PKG_VERSION`, the commit from the
+/// `METRICS_BUILD_COMMIT` or `GIT_COMMIT` variable at build time (else `unknown`), the compiler.
+#[macro_export]
+macro_rules! build_info {
+    () => {
+        $crate::BuildInfo {
+            version: ::core::env!("CARGO_PKG_VERSION").to_string(),
+            commit: match ::core::option_env!("METRICS_BUILD_COMMIT") {
+                ::core::option::Option::Some(c) => c,
+                ::core::option::Option::None => match ::core::option_env!("GIT_COMMIT") {
+                    ::core::option::Option::Some(c) => c,
+                    ::core::option::Option::None => "unknown",
+                },
+            }
+            .to_string(),
+            rustc: $crate::RUSTC_VERSION.to_string(),
+        }
+    };
+}
+
+/// Measurements the registry keeps about its own scrapes.
+#[derive(Debug, Default)]
+pub(crate) struct ScrapeStats {
+    pub last_duration_bits: AtomicU64,
+    pub last_series: AtomicU64,
+    pub scrapes: AtomicU64,
+}
+
+pub(crate) fn header(out: &mut Vec<u8>, name: &str, kind: &str, help: &str) {
+    out.extend_from_slice(b"# HELP ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b' ');
+    escape_help_into(help, out);
+    out.extend_from_slice(b"\n# TYPE ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(kind.as_bytes());
+    out.push(b'\n');
+}
+
+pub(crate) fn sample(
+    out: &mut Vec<u8>,
+    name: &str,
+    global: &str,
+    labels: &[(&str, &str)],
+    value: f64,
+) {
+    out.extend_from_slice(name.as_bytes());
+    let mut l = String::new();
+    l.push_str(global);
+    for (k, v) in labels {
+        if !l.is_empty() {
+            l.push(',');
+        }
+        let _ = write!(l, "{k}=\"");
+        escape_label_value_into(v, &mut l);
+        l.push('"');
+    }
+    if !l.is_empty() {
+        out.push(b'{');
+        out.extend_from_slice(l.as_bytes());
+        out.push(b'}');
+    }
+    out.push(b' ');
+    write_f64(value, out);
+    out.push(b'\n');
+}
+
+pub(crate) fn encode_build_info(out: &mut Vec<u8>, prefix: &str, global: &str, info: &BuildInfo) {
+    let name = format!("{prefix}build_info");
+    header(
+        out,
+        &name,
+        "gauge",
+        "Build of the running program: version, commit and compiler; always 1.",
+    );
+    sample(
+        out,
+        &name,
+        global,
+        &[
+            ("commit", &info.commit),
+            ("rustc", &info.rustc),
+            ("version", &info.version),
+        ],
+        1.0,
+    );
+}
+
+pub(crate) fn encode_self_metrics(
+    out: &mut Vec<u8>,
+    prefix: &str,
+    global: &str,
+    stats: &ScrapeStats,
+) {
+    let name = format!("{prefix}label_overflow_total");
+    header(
+        out,
+        &name,
+        "counter",
+        "Label values folded into the overflow value because their capped label was full, by label type.",
+    );
+    let mut capped: Vec<_> = crate::capped::CAPPED_LABELS.iter().collect();
+    capped.sort_by_key(|c| c.type_name());
+    for c in &capped {
+        sample(
+            out,
+            &name,
+            global,
+            &[("label", c.type_name())],
+            c.overflowed() as f64,
+        );
+    }
+    let name = format!("{prefix}label_values");
+    header(
+        out,
+        &name,
+        "gauge",
+        "Distinct values a capped label has admitted so far, by label type.",
+    );
+    for c in &capped {
+        sample(
+            out,
+            &name,
+            global,
+            &[("label", c.type_name())],
+            c.distinct() as f64,
+        );
+    }
+    let name = format!("{prefix}timer_dropped_without_labels_total");
+    header(
+        out,
+        &name,
+        "counter",
+        "Timers dropped before finish whose family declares no default labels, so nothing was recorded.",
+    );
+    sample(
+        out,
+        &name,
+        global,
+        &[],
+        crate::timer::dropped_without_labels() as f64,
+    );
+    let name = format!("{prefix}scrape_series");
+    header(
+        out,
+        &name,
+        "gauge",
+        "Samples in the previous exposition of this registry.",
+    );
+    sample(
+        out,
+        &name,
+        global,
+        &[],
+        stats.last_series.load(Ordering::Relaxed) as f64,
+    );
+    let name = format!("{prefix}scrape_duration_seconds");
+    header(
+        out,
+        &name,
+        "gauge",
+        "Time the previous exposition of this registry took to encode.",
+    );
+    sample(
+        out,
+        &name,
+        global,
+        &[],
+        f64::from_bits(stats.last_duration_bits.load(Ordering::Relaxed)),
+    );
+    let name = format!("{prefix}scrapes_total");
+    header(
+        out,
+        &name,
+        "counter",
+        "Expositions of this registry since start.",
+    );
+    sample(
+        out,
+        &name,
+        global,
+        &[],
+        stats.scrapes.load(Ordering::Relaxed) as f64,
+    );
+}
+
+/// The standard `process_*` metrics, read from `/proc/self` on Linux; nothing elsewhere.
+pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, global: &str) {
+    let Some(p) = ProcessStats::read() else {
+        return;
+    };
+    let rows: [(&str, &str, &str, Option<f64>); 6] = [
+        (
+            "process_cpu_seconds_total",
+            "counter",
+            "Total user and system CPU time spent in seconds.",
+            p.cpu_seconds,
+        ),
+        (
+            "process_resident_memory_bytes",
+            "gauge",
+            "Resident memory size in bytes.",
+            p.resident_bytes,
+        ),
+        (
+            "process_virtual_memory_bytes",
+            "gauge",
+            "Virtual memory size in bytes.",
+            p.virtual_bytes,
+        ),
+        (
+            "process_open_fds",
+            "gauge",
+            "Number of open file descriptors.",
+            p.open_fds,
+        ),
+        (
+            "process_max_fds",
+            "gauge",
+            "Maximum number of open file descriptors.",
+            p.max_fds,
+        ),
+        (
+            "process_start_time_seconds",
+            "gauge",
+            "Start time of the process since unix epoch in seconds.",
+            p.start_time_seconds,
+        ),
+    ];
+    for (name, kind, help, value) in rows {
+        if let Some(v) = value {
+            header(out, name, kind, help);
+            sample(out, name, global, &[], v);
+        }
+    }
+}
+
+/// What `/proc/self` says about this process.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ProcessStats {
+    /// User plus system CPU seconds.
+    pub cpu_seconds: Option<f64>,
+    /// Resident set size.
+    pub resident_bytes: Option<f64>,
+    /// Virtual memory size.
+    pub virtual_bytes: Option<f64>,
+    /// Open file descriptors.
+    pub open_fds: Option<f64>,
+    /// The soft limit on open file descriptors.
+    pub max_fds: Option<f64>,
+    /// Start time, seconds since the epoch.
+    pub start_time_seconds: Option<f64>,
+}
+
+/// Clock ticks per second of `/proc/<pid>/stat` times: `USER_HZ`, 100 on every Linux ABI
+/// in use (reading `sysconf(_SC_CLK_TCK)` would need `unsafe` FFI for a constant).
+const USER_HZ: f64 = 100.0;
+
+impl ProcessStats {
+    /// Reads `/proc/self`; `None` where there is no procfs (non-Linux).
+    pub fn read() -> Option<Self> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r)?;
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        // rest starts at field 3 (state): utime is field 14, stime 15, starttime 22, vsize 23.
+        let field = |n: usize| f.get(n - 3).and_then(|v| v.parse::<f64>().ok());
+        let mut s = ProcessStats::default();
+        if let (Some(u), Some(sy)) = (field(14), field(15)) {
+            s.cpu_seconds = Some((u + sy) / USER_HZ);
+        }
+        s.virtual_bytes = field(23);
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        s.resident_bytes = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map(|kb| kb * 1024.0);
+        s.open_fds = std::fs::read_dir("/proc/self/fd")
+            .ok()
+            .map(|d| d.count() as f64);
+        s.max_fds = std::fs::read_to_string("/proc/self/limits")
+            .ok()
+            .and_then(|l| {
+                l.lines()
+                    .find(|l| l.starts_with("Max open files"))
+                    .and_then(|l| l.split_whitespace().nth(3))
+                    .and_then(|v| v.parse::<f64>().ok())
+            });
+        let btime = std::fs::read_to_string("/proc/stat").ok().and_then(|st| {
+            st.lines()
+                .find_map(|l| l.strip_prefix("btime "))
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        });
+        if let (Some(b), Some(start)) = (btime, field(22)) {
+            s.start_time_seconds = Some(b + start / USER_HZ);
+        }
+        Some(s)
+    }
+}

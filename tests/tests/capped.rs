@@ -1,0 +1,117 @@
+//! Capped string labels: the first N distinct values get series, the rest fold into one
+//! overflow value and are counted; memory stays flat under a million distinct inputs.
+
+use metrics_runtime::{MetricFamily, OVERFLOW_VALUE, ProcessStats, Registry};
+
+metrics_runtime::capped_label! {
+    /// Node ids, at most 100.
+    pub struct NodeId(cap = 100);
+}
+
+/// Heartbeats by node.
+#[derive(MetricFamily)]
+#[metric(counter, name = "cap_heartbeats_total")]
+pub struct Heartbeats {
+    pub node_id: NodeId,
+}
+
+fn rss() -> f64 {
+    ProcessStats::read()
+        .and_then(|p| p.resident_bytes)
+        .unwrap_or(0.0)
+}
+
+#[test]
+fn a_million_distinct_values_make_exactly_101_series() {
+    let mut reg = Registry::new();
+    reg.register::<Heartbeats>().expect("new");
+    let reg = reg.with_self_metrics("cap_metrics_");
+    // Nothing recorded yet: no node series (their values are unknown), only the overflow one.
+    let text = reg.encode_text();
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("cap_heartbeats_total{"))
+            .count(),
+        1,
+        "{text}"
+    );
+
+    for i in 0..100 {
+        Heartbeats {
+            node_id: NodeId::new(&format!("node-{i}")),
+        }
+        .inc();
+    }
+    let warm = rss();
+    for i in 100..1_000_000u32 {
+        Heartbeats {
+            node_id: NodeId::new(&format!("node-{i}\"\\\n")),
+        }
+        .inc();
+    }
+    let grown = rss() - warm;
+    let text = reg.encode_text();
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("cap_heartbeats_total{"))
+        .collect();
+    assert_eq!(series.len(), 101);
+    assert!(
+        text.contains(&format!(
+            "cap_heartbeats_total{{node_id=\"{OVERFLOW_VALUE}\"}} 999900\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("cap_heartbeats_total{node_id=\"node-7\"} 1\n"));
+    assert!(
+        text.contains("cap_metrics_label_overflow_total{label=\"NodeId\"} 999900\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cap_metrics_label_values{label=\"NodeId\"} 100\n"),
+        "{text}"
+    );
+    assert!(NodeId::new("node-1000000").is_overflow());
+    assert_eq!(NodeId::new("node-42").as_str(), "node-42");
+    // A million interned strings would be tens of MiB; folding keeps growth to noise.
+    assert!(
+        grown < 8.0 * 1024.0 * 1024.0,
+        "resident memory grew by {grown} bytes"
+    );
+    eprintln!(
+        "resident memory growth over 999,900 overflowing values: {:.0} KiB",
+        grown / 1024.0
+    );
+}
+
+metrics_runtime::capped_label! {
+    /// Values that need escaping.
+    pub struct Raw(cap = 4);
+}
+
+/// Escaping of capped values.
+#[derive(MetricFamily)]
+#[metric(gauge, name = "cap_escaped")]
+pub struct Escaped {
+    pub raw: Raw,
+}
+
+#[test]
+fn capped_values_are_escaped() {
+    Escaped {
+        raw: Raw::new("a\"b\\c\nd"),
+    }
+    .set(1.0);
+    let mut reg = Registry::new();
+    reg.register::<Escaped>().expect("new");
+    let text = reg.encode_text();
+    assert!(
+        text.contains("cap_escaped{raw=\"a\\\"b\\\\c\\nd\"} 1\n"),
+        "{text}"
+    );
+    if let Some((ok, printed)) =
+        metrics_tests::promtool_check_metrics(&text, "capped_values_are_escaped")
+    {
+        assert!(ok && printed.trim().is_empty(), "{printed}");
+    }
+}
