@@ -16,9 +16,11 @@ pub mod control_plane;
 pub mod docs;
 pub mod edge;
 pub mod events;
+pub mod exposition;
 pub mod json;
 pub mod projections;
 pub mod scheduler;
+pub mod serve;
 
 use metrics_runtime::{Family, FamilyDescriptor, MetricKind, Registry, RegistryError};
 

@@ -19,7 +19,7 @@ struct Cli {
     command: Command,
 }
 
-// Later commands (`serve`, `check`, `rules`, `dashboard`) join this enum.
+// Later commands (`check`, `rules`, `dashboard`) join this enum.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Write the Markdown metric reference (docs/metrics.md), or check that it is up to date.
@@ -28,6 +28,31 @@ enum Command {
     Json(Selection),
     /// Print the exposition text of every family with every label combination initialised.
     Sample(Selection),
+    /// Serve every catalog family on /metrics with a simulated workload (a demo exporter).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = metrics_catalog::serve::DEFAULT_LISTEN)]
+    listen: std::net::SocketAddr,
+    /// Bearer token scrapers must send.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
+    token: Option<String>,
+    /// File holding the bearer token.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Source network allowed to scrape (repeatable); with neither this nor a token, only
+    /// loopback may scrape.
+    #[arg(long = "trusted-cidr", value_name = "CIDR")]
+    trusted_cidr: Vec<String>,
+    /// A MetricsConfig TOML file (path, global labels, bucket overrides, auth).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Milliseconds between ticks of the simulated workload.
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    tick_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +112,22 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 .map_err(|e| format!("cannot encode JSON: {e}"))?;
             text.push('\n');
             print_stdout(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => {
+            let opts = metrics_catalog::serve::ServeOptions {
+                listen: Some(args.listen),
+                token: args.token,
+                token_file: args.token_file,
+                trusted_cidrs: args.trusted_cidr,
+                config: args.config,
+                tick_ms: args.tick_ms,
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+            runtime.block_on(metrics_catalog::serve::run(opts))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sample(sel) => {

@@ -27,6 +27,13 @@ pub struct FamilyInput {
     pub component: Option<LitStr>,
     /// A naming deviation (R3/R4 suffix rules) with its reason.
     pub allow: Option<LitStr>,
+    /// A deviation from a specification recorded for the docs, with every rule still checked.
+    #[darling(multiple)]
+    pub deviation: Vec<LitStr>,
+    /// `alpha`, `beta` or `stable` (default `alpha`, as Kubernetes does).
+    pub stability: Option<LitStr>,
+    /// The version since which the family is deprecated.
+    pub deprecated_since: Option<LitStr>,
 }
 
 /// One field of a family: one label.

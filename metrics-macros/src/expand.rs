@@ -32,6 +32,13 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
     };
     let type_name = ident.to_string();
     let doc = &model.doc;
+    let default_name = match model
+        .default
+        .and_then(|d| model.variants.iter().find(|(i, _, _)| *i == d))
+    {
+        Some((_, value, _)) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    };
     // Data-carrying variants were reported; matching on them would cascade, so the match
     // arms use `{ .. }` patterns that fit any variant shape.
     Ok(quote! {
@@ -54,6 +61,7 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
             const VALUES: &'static [Self] = &[ #( #ident::#idents, )* ];
             const NAMES: &'static [&'static str] = &[ #( #values, )* ];
             const DEFAULT: ::core::option::Option<Self> = #default;
+            const DEFAULT_NAME: ::core::option::Option<&'static str> = #default_name;
             const TYPE_NAME: &'static str = #type_name;
             const DOC: &'static str = #doc;
             const VALUE_DOCS: &'static [&'static str] = &[ #( #docs, )* ];
@@ -110,6 +118,15 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let deviations = &f.deviations;
+    let stability = match f.stability.as_str() {
+        "stable" => quote!(#rt::Stability::Stable),
+        "beta" => quote!(#rt::Stability::Beta),
+        _ => quote!(#rt::Stability::Alpha),
+    };
+    let deprecated_since = match &f.deprecated_since {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    };
     let buckets = &f.buckets;
     let n_buckets = f.buckets.len();
     let max_series = f.max_series;
@@ -145,6 +162,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 values: #lt::NAMES,
                 value_docs: #lt::VALUE_DOCS,
                 cap: #lt::CAP,
+                default: #lt::DEFAULT_NAME,
                 value_at: #lt::value_at,
                 waiver: #waiver,
                 doc: #doc,
@@ -164,7 +182,10 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
     let r9 = format!(
         "R9: family `{name}` exceeds its series budget of {max_series}: the product of its label cardinalities{} is larger; use fewer labels or coarser enums, or raise the budget with `max_series = N`",
         if f.kind == Kind::Histogram {
-            format!(" times (buckets + 2) = {}", n_buckets + 2)
+            format!(
+                " times (buckets + 3: each bucket, +Inf, _sum, _count) = {}",
+                n_buckets + 3
+            )
         } else {
             String::new()
         }
@@ -324,6 +345,8 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 max_series: __MAX_SERIES,
                 component: #component,
                 deviations: &[ #( #deviations ),* ],
+                stability: #stability,
+                deprecated_since: #deprecated_since,
                 type_name: #type_name,
                 module_path: ::core::module_path!(),
             };

@@ -74,6 +74,8 @@ pub struct Family<'a> {
     pub labels: Vec<Label<'a>>,
     pub component: Option<String>,
     pub deviations: Vec<String>,
+    pub stability: String,
+    pub deprecated_since: Option<String>,
     pub is_unit_struct: bool,
 }
 
@@ -623,6 +625,26 @@ pub fn family<'a>(
     if let Some(reason) = naming_waiver {
         deviations.push(reason);
     }
+    for lit in &input.deviation {
+        match lit.value().trim() {
+            "" => errors.push(lit.span(), "R14: a deviation needs its reason: write #[metric(deviation = \"what differs from the spec and why\")]"),
+            reason => deviations.push(reason.to_string()),
+        }
+    }
+    let stability = match &input.stability {
+        Some(lit) => match lit.value().as_str() {
+            s @ ("alpha" | "beta" | "stable") => s.to_string(),
+            other => {
+                errors.push(
+                    lit.span(),
+                    format!("unknown stability `{other}`: write `alpha`, `beta` or `stable`"),
+                );
+                "alpha".to_string()
+            }
+        },
+        None => "alpha".to_string(),
+    };
+    let deprecated_since = input.deprecated_since.as_ref().map(LitStr::value);
     let max_series = match &input.max_series {
         Some(lit) => match lit.base10_parse::<usize>() {
             Ok(n) if n > 0 => n,
@@ -676,6 +698,8 @@ pub fn family<'a>(
         labels,
         component,
         deviations,
+        stability,
+        deprecated_since,
         is_unit_struct,
     };
     (Some(family), errors)

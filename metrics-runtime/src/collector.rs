@@ -39,7 +39,7 @@ impl Collector for FamilyCollector {
         let d = self.family.descriptor();
         let mut mf = proto::MetricFamily::default();
         mf.set_name(d.name.to_string());
-        mf.set_help(d.help.to_string());
+        mf.set_help(d.exposed_help());
         let mut metrics = Vec::with_capacity(d.label_sets);
         for set in 0..d.label_sets {
             let Some(values) = d.label_values(set) else {

@@ -31,6 +31,38 @@ impl core::fmt::Display for MetricKind {
     }
 }
 
+/// A family's stability level, as Kubernetes grades metrics: `alpha` may change or go at
+/// any time, `beta` changes only with notice, `stable` keeps its name and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stability {
+    /// May change or be removed without notice.
+    Alpha,
+    /// Changes only with a deprecation period.
+    Beta,
+    /// Name, type and labels are kept.
+    Stable,
+}
+
+impl Stability {
+    /// `alpha`, `beta` or `stable`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stability::Alpha => "alpha",
+            Stability::Beta => "beta",
+            Stability::Stable => "stable",
+        }
+    }
+
+    /// The prefix Kubernetes puts in HELP (`[ALPHA] `), empty for stable.
+    pub const fn help_prefix(self) -> &'static str {
+        match self {
+            Stability::Alpha => "[ALPHA] ",
+            Stability::Beta => "[BETA] ",
+            Stability::Stable => "",
+        }
+    }
+}
+
 /// Everything a family declares, as const data.
 #[derive(Debug, Clone, Copy)]
 pub struct FamilyDescriptor {
@@ -48,7 +80,8 @@ pub struct FamilyDescriptor {
     pub buckets: &'static [f64],
     /// Number of label combinations: the product of the label cardinalities.
     pub label_sets: usize,
-    /// Worst-case exposed series: `label_sets`, times `buckets + 2` for histograms (rule R9).
+    /// Worst-case exposed samples: `label_sets`, times `buckets + 3` for histograms (each
+    /// declared bucket, `+Inf`, `_sum` and `_count`) (rule R9).
     pub worst_case_series: usize,
     /// The series budget this family is held to (`max_series`, else the crate policy's default).
     pub max_series: usize,
@@ -56,6 +89,10 @@ pub struct FamilyDescriptor {
     pub component: Option<&'static str>,
     /// Declared deviations from the naming policy, each with its reason.
     pub deviations: &'static [&'static str],
+    /// Stability level: `alpha`, `beta` or `stable` (Kubernetes' metric stability levels).
+    pub stability: Stability,
+    /// The version since which the family is deprecated, if it is.
+    pub deprecated_since: Option<&'static str>,
     /// The Rust type that declares the family.
     pub type_name: &'static str,
     /// The module that declares the family.
@@ -63,10 +100,23 @@ pub struct FamilyDescriptor {
 }
 
 impl FamilyDescriptor {
+    /// The HELP text as exposed: the stability level and any deprecation first, as Kubernetes
+    /// writes them (`[ALPHA] `, `[BETA] `, `(Deprecated since 1.2.0) `), then the doc comment.
+    pub fn exposed_help(&self) -> String {
+        let mut s = String::from(self.stability.help_prefix());
+        if let Some(v) = self.deprecated_since {
+            s.push_str("(Deprecated since ");
+            s.push_str(v);
+            s.push_str(") ");
+        }
+        s.push_str(self.help);
+        s
+    }
+
     /// Worst-case series for a family of this kind with these label sets and buckets.
     pub const fn worst_case(kind: MetricKind, label_sets: usize, buckets: usize) -> usize {
         match kind {
-            MetricKind::Histogram => label_sets * (buckets + 2),
+            MetricKind::Histogram => label_sets * (buckets + 3),
             _ => label_sets,
         }
     }

@@ -96,6 +96,12 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(b"# HELP ");
     out.extend_from_slice(d.name.as_bytes());
     out.push(b' ');
+    escape_help_into(d.stability.help_prefix(), out);
+    if let Some(v) = d.deprecated_since {
+        out.extend_from_slice(b"(Deprecated since ");
+        escape_help_into(v, out);
+        out.extend_from_slice(b") ");
+    }
     escape_help_into(d.help, out);
     out.extend_from_slice(b"\n# TYPE ");
     out.extend_from_slice(d.name.as_bytes());

@@ -25,6 +25,8 @@ pub trait LabelValue: Copy + Send + Sync + 'static {
     const NAMES: &'static [&'static str];
     /// The value declared with `#[label(default)]`, used by timers dropped before they finish.
     const DEFAULT: Option<Self>;
+    /// The exposition text of [`LabelValue::DEFAULT`].
+    const DEFAULT_NAME: Option<&'static str> = None;
     /// The Rust type name, for docs.
     const TYPE_NAME: &'static str;
     /// The type's doc comment, for docs.
@@ -68,6 +70,8 @@ pub struct LabelDescriptor {
     pub cap: Option<usize>,
     /// The value at an index, including the values a capped label has seen so far.
     pub value_at: fn(usize) -> Option<&'static str>,
+    /// The value a timer dropped before `finish` records under (`#[label(default)]`).
+    pub default: Option<&'static str>,
     /// The reason given in `#[label(allow = "...")]` when the name needed a waiver (R14).
     pub waiver: Option<&'static str>,
     /// The field's doc comment.

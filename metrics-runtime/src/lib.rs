@@ -46,7 +46,7 @@ pub mod validate;
 pub use capped::{CappedInfo, OVERFLOW_VALUE};
 pub use collector::FamilyCollector;
 pub use config::{AuthConfig, ConfigError, MetricsConfig};
-pub use descriptor::{FamilyDescriptor, MetricKind};
+pub use descriptor::{FamilyDescriptor, MetricKind, Stability};
 pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
 pub use family::{Family, HistogramSnapshot, Slots};
 pub use label::{LabelDescriptor, LabelValue};
@@ -86,7 +86,7 @@ pub trait HistogramFamily: MetricFamily {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::capped::{CAPPED_LABELS, CappedInfo, Interner, OVERFLOW_VALUE};
-    pub use crate::descriptor::{FamilyDescriptor, MetricKind};
+    pub use crate::descriptor::{FamilyDescriptor, MetricKind, Stability};
     pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
     pub use crate::label::{LabelDescriptor, LabelValue};
     pub use crate::registry::FAMILIES;

@@ -126,7 +126,7 @@ fn descriptor_is_data() {
     let h = GroupReconcileDuration::DESCRIPTOR;
     assert_eq!(h.unit, Some("seconds"));
     assert_eq!(h.buckets, &[0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0]);
-    assert_eq!(h.worst_case_series, 3 * (7 + 2));
+    assert_eq!(h.worst_case_series, 3 * (7 + 3));
 }
 
 #[test]
