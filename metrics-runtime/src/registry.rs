@@ -214,6 +214,13 @@ impl Registry {
             .map(|i| self.families[i])
     }
 
+    /// Families that have recorded nothing since start: every counter and histogram series at
+    /// zero, every gauge at zero. "Defined but never instrumented" (a gauge deliberately set
+    /// to 0 reads as unrecorded too).
+    pub fn unrecorded(&self) -> Vec<&'static Family> {
+        self.families.iter().copied().filter(|f| !f.recorded()).collect()
+    }
+
     /// Total label sets exposed (for histograms, each label set is `buckets + 2` samples).
     pub fn series_count(&self) -> usize {
         self.families

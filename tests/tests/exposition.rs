@@ -250,3 +250,18 @@ fn global_registry_holds_every_linked_family_sorted() {
     assert_eq!(Requests::DESCRIPTOR.worst_case_series, 6);
     assert_eq!(Latency::DESCRIPTOR.worst_case_series, 3 * (3 + 3));
 }
+
+/// Declared, never recorded.
+#[derive(MetricFamily)]
+#[metric(counter, name = "snap_never_recorded_total")]
+pub struct NeverRecorded;
+
+#[test]
+fn coverage_lists_families_never_recorded() {
+    let mut r = Registry::new();
+    r.register::<NeverRecorded>().expect("new");
+    r.register::<Escaping>().expect("new");
+    Escaping { value: Tricky::Quoted }.inc();
+    let names: Vec<&str> = r.unrecorded().iter().map(|f| f.name()).collect();
+    assert_eq!(names, ["snap_never_recorded_total"]);
+}
