@@ -1,5 +1,6 @@
-//! The compile-time rules, proven by trybuild: every rule R1-R14 has failing cases in
-//! `tests/fail/` (with the exact `.stderr`), and `tests/pass/` shows what compiles.
+//! The compile-time rules, proven by trybuild: the rules have failing cases in `tests/fail/`
+//! (with the exact `.stderr`, see `RULES.md`), and `tests/pass/` shows what compiles. The
+//! platform policy of seed 000 (prefix `trc_`) gets `tests/fail_trc/` and `tests/pass_trc/`.
 //!
 //! trybuild compiles the cases in a crate of its own, so the macros cannot find this
 //! package's `[package.metadata.metrics]`; `METRICS_POLICY_MANIFEST` points them at it. The
@@ -31,6 +32,7 @@ fn ui() {
     {
         use_policy(TRC_POLICY);
         let t = trybuild::TestCases::new();
+        t.compile_fail("tests/fail_trc/*.rs");
         t.pass("tests/pass_trc/*.rs");
     }
 }

@@ -1,0 +1,19 @@
+//! R6: `le` is the histogram bucket label.
+
+use metrics_runtime::{LabelValue, MetricFamily};
+
+/// How a request ended.
+#[derive(LabelValue, Clone, Copy)]
+pub enum Outcome {
+    Ok,
+    Error,
+}
+
+/// A test family.
+#[derive(MetricFamily)]
+#[metric(counter, name = "app_requests_total")]
+pub struct Family {
+    pub le: Outcome,
+}
+
+fn main() {}

@@ -1,0 +1,19 @@
+//! R7: `timestamp` is forbidden: a time is unbounded.
+
+use metrics_runtime::{LabelValue, MetricFamily};
+
+/// How a request ended.
+#[derive(LabelValue, Clone, Copy)]
+pub enum Outcome {
+    Ok,
+    Error,
+}
+
+/// A test family.
+#[derive(MetricFamily)]
+#[metric(counter, name = "app_requests_total")]
+pub struct Family {
+    pub timestamp: Outcome,
+}
+
+fn main() {}

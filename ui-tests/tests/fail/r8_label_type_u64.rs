@@ -1,0 +1,12 @@
+//! R8: `u64` is not a bounded label type.
+
+use metrics_runtime::MetricFamily;
+
+/// A test family.
+#[derive(MetricFamily)]
+#[metric(counter, name = "app_requests_total")]
+pub struct Family {
+    pub outcome: u64,
+}
+
+fn main() {}

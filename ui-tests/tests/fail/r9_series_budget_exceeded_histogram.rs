@@ -1,0 +1,46 @@
+//! R9: 11 x 11 label sets times the series of each histogram (its buckets, +Inf, _sum and
+//! _count) exceed the default budget of 1000.
+
+use metrics_runtime::{LabelValue, MetricFamily};
+
+/// Eleven values.
+#[derive(LabelValue, Clone, Copy)]
+pub enum Region {
+    R00,
+    R01,
+    R02,
+    R03,
+    R04,
+    R05,
+    R06,
+    R07,
+    R08,
+    R09,
+    R10,
+}
+
+/// Eleven values.
+#[derive(LabelValue, Clone, Copy)]
+pub enum Tier {
+    T00,
+    T01,
+    T02,
+    T03,
+    T04,
+    T05,
+    T06,
+    T07,
+    T08,
+    T09,
+    T10,
+}
+
+/// A test family.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "app_request_duration_seconds")]
+pub struct Family {
+    pub region: Region,
+    pub tier: Tier,
+}
+
+fn main() {}
