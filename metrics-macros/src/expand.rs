@@ -26,6 +26,13 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
     let values: Vec<_> = model.variants.iter().map(|(_, v, _)| v.as_str()).collect();
     let docs: Vec<_> = model.variants.iter().map(|(_, _, d)| d.as_str()).collect();
     let positions: Vec<usize> = (0..n).collect();
+    // With a data-carrying variant reported, `Kind::Other` would be a constructor, not a value:
+    // list no values rather than add a second, confusing error.
+    let value_list = if errors.is_empty() {
+        quote!(#( #ident::#idents, )*)
+    } else {
+        quote!()
+    };
     let default = match model.default {
         Some(d) => quote!(::core::option::Option::Some(#ident::#d)),
         None => quote!(::core::option::Option::None),
@@ -58,7 +65,7 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
         #[automatically_derived]
         impl #rt::LabelValue for #ident {
             const CARDINALITY: usize = #n;
-            const VALUES: &'static [Self] = &[ #( #ident::#idents, )* ];
+            const VALUES: &'static [Self] = &[ #value_list ];
             const NAMES: &'static [&'static str] = &[ #( #values, )* ];
             const DEFAULT: ::core::option::Option<Self> = #default;
             const DEFAULT_NAME: ::core::option::Option<&'static str> = #default_name;
@@ -88,12 +95,24 @@ pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error>
         }
     };
     let (model, more) = valid::family(&parsed, has_metric_attr, &policy);
+    // Tell cargo the expansion depends on the policy's manifest and on the variable that can
+    // name another one, so editing either rebuilds the crate.
+    let tracked = match policy::manifest_path()
+        .filter(|p| p.is_file())
+        .and_then(|p| p.to_str().map(str::to_string))
+    {
+        Some(path) => quote! {
+            const _: &[u8] = ::core::include_bytes!(#path);
+            const _: ::core::option::Option<&str> = ::core::option_env!("METRICS_POLICY_MANIFEST");
+        },
+        None => quote!(),
+    };
     let mut all = errors.to_compile_errors();
     all.extend(more.to_compile_errors());
     match model {
         Some(model) => {
             let body = family_tokens(&model);
-            Ok(quote!(#all #body))
+            Ok(quote!(#all #tracked #body))
         }
         None => Ok(all),
     }
@@ -180,10 +199,10 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         quote!({ let mut __i = 0usize; #( #steps )* __i })
     };
     let r9 = format!(
-        "R9: family `{name}` exceeds its series budget of {max_series}: the product of its label cardinalities{} is larger; use fewer labels or coarser enums, or raise the budget with `max_series = N`",
+        "R9: family `{name}` exceeds its series budget of {max_series}: its worst case, the product of its label cardinalities{}, is larger; use fewer labels or coarser enums, or raise the budget with `max_series = N`",
         if f.kind == Kind::Histogram {
             format!(
-                " times (buckets + 3: each bucket, +Inf, _sum, _count) = {}",
+                " times {} samples per label set ({n_buckets} buckets, +Inf, _sum, _count)",
                 n_buckets + 3
             )
         } else {

@@ -34,7 +34,8 @@ impl Default for Policy {
     }
 }
 
-fn manifest_path() -> Option<PathBuf> {
+/// The manifest the policy is read from.
+pub fn manifest_path() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("METRICS_POLICY_MANIFEST") {
         if !p.is_empty() {
             return Some(PathBuf::from(p));

@@ -22,6 +22,11 @@ impl Errors {
         self.0.push(syn::Error::new(span, msg));
     }
 
+    /// An error spanning every token of `tokens` (`-1.0`, not just its `-`).
+    pub fn push_spanned(&mut self, tokens: &impl quote::ToTokens, msg: impl std::fmt::Display) {
+        self.0.push(syn::Error::new_spanned(tokens, msg));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -241,27 +246,11 @@ fn waiver(lit: &Option<LitStr>, errors: &mut Errors, what: &str) -> Option<Strin
     if reason.trim().is_empty() {
         errors.push(
             lit.span(),
-            format!("R14: a waiver needs a reason: write {what}(allow = \"why it is bounded\"); the reason is printed in the generated docs"),
+            format!("R14: a waiver needs a reason: write {what}(allow = \"why it is bounded\")]; the reason is printed in the generated docs"),
         );
         return None;
     }
     Some(reason.trim().to_string())
-}
-
-/// The base of a name for unit checks: a counter's `_total` removed.
-fn unit_base(name: &str, kind: Kind) -> &str {
-    match kind {
-        Kind::Counter => name.strip_suffix("_total").unwrap_or(name),
-        _ => name,
-    }
-}
-
-/// Inserts `_unit` at the right place: before `_total` for counters, else at the end.
-fn with_unit(name: &str, kind: Kind, unit: &str) -> String {
-    match (kind, name.strip_suffix("_total")) {
-        (Kind::Counter, Some(base)) => format!("{base}_{unit}_total"),
-        _ => format!("{name}_{unit}"),
-    }
 }
 
 fn bucket_value(expr: &Expr) -> Option<f64> {
@@ -276,6 +265,66 @@ fn bucket_value(expr: &Expr) -> Option<f64> {
         Expr::Paren(p) => bucket_value(&p.expr),
         _ => None,
     }
+}
+
+/// A name passing R2-R5 at once, so every message suggests one name that fixes them all:
+/// the crate's prefix, no reserved suffix, base units, `_seconds` on durations, the declared
+/// unit, and `_total` on counters only.
+fn suggest(name: &str, kind: Kind, unit: Option<&str>, policy: &Policy) -> String {
+    let mut core = name.to_string();
+    while let Some(s) = RESERVED_SUFFIXES
+        .iter()
+        .find_map(|suf| core.strip_suffix(suf))
+        .map(str::to_string)
+    {
+        core = s;
+    }
+    while let Some(s) = core.strip_suffix("_total").map(str::to_string) {
+        core = s;
+    }
+    let agg = ["_max", "_min"].into_iter().find(|a| core.ends_with(a));
+    if let Some(a) = agg {
+        core.truncate(core.len() - a.len());
+    }
+    let mut segments: Vec<String> = core.split('_').map(str::to_string).collect();
+    if let Some(last) = segments.last_mut() {
+        if let Some((_, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| bad == last) {
+            *last = (*base).to_string();
+        }
+    }
+    let mut core = segments.join("_");
+    let last = core.rsplit('_').next().unwrap_or("").to_string();
+    if TIME_WORDS.contains(&last.as_str()) {
+        core.push_str("_seconds");
+    }
+    if let Some(u) = unit {
+        if !core.ends_with(&format!("_{u}")) {
+            core.push('_');
+            core.push_str(u);
+        }
+    }
+    if let Some(a) = agg {
+        core.push_str(a);
+    }
+    if kind == Kind::Counter {
+        core.push_str("_total");
+    }
+    match &policy.prefix {
+        Some(p) if !core.starts_with(p.as_str()) => format!("{p}{core}"),
+        _ => core,
+    }
+}
+
+/// The segment where a name states its unit: the last one, before `_total` (counters) and an
+/// aggregation suffix (`_max`, `_min`). Only that position is checked, so `ns` (a namespace)
+/// or `us` (a region) elsewhere in a name are not mistaken for units.
+fn unit_segment(name: &str) -> &str {
+    let base = name.strip_suffix("_total").unwrap_or(name);
+    let base = ["_max", "_min"]
+        .iter()
+        .find_map(|a| base.strip_suffix(a))
+        .unwrap_or(base);
+    base.rsplit('_').next().unwrap_or(base)
 }
 
 /// Checks the metric name (R1-R5) and returns the unit to record in the descriptor.
@@ -299,22 +348,20 @@ fn check_name(
         );
         return None;
     }
+    let unit_value = unit
+        .map(LitStr::value)
+        .filter(|u| is_snake(u) && !NON_BASE_UNITS.iter().any(|(bad, _)| bad == u));
+    let fixed = suggest(name, kind, unit_value.as_deref(), policy);
     // R2: the crate's required prefix (seed 000: "Prefix all platform metrics with `trc_`").
     if let Some(prefix) = &policy.prefix {
         if !name.starts_with(prefix.as_str()) {
-            errors.push(
-                span,
-                format!("R2: `{name}` lacks this crate's required prefix `{prefix}` (Cargo.toml [package.metadata.metrics]); write `{prefix}{name}`"),
-            );
+            errors.push(span, format!("R2: `{name}` lacks this crate's required prefix `{prefix}` (Cargo.toml [package.metadata.metrics]); write `{fixed}`"));
         }
     }
     // R5: suffixes the exposition derives from family names.
     for suffix in RESERVED_SUFFIXES {
-        if let Some(stripped) = name.strip_suffix(suffix) {
-            errors.push(
-                span,
-                format!("R5: `{name}` ends in `{suffix}`, which the exposition format reserves for derived samples; drop the suffix: `{stripped}`"),
-            );
+        if name.ends_with(suffix) {
+            errors.push(span, format!("R5: `{name}` ends in `{suffix}`, which the exposition format reserves for derived samples; drop the suffix: write `{fixed}`"));
         }
     }
     // R3: `_total` is the counter suffix (seed 000 naming conventions; OpenMetrics).
@@ -323,31 +370,22 @@ fn check_name(
             Kind::Counter if !name.ends_with("_total") => {
                 errors.push(
                     span,
-                    format!("R3: counter `{name}` must end in `_total`; write `{name}_total`"),
+                    format!("R3: counter `{name}` must end in `_total`; write `{fixed}`"),
                 );
             }
             Kind::Gauge | Kind::Histogram if name.ends_with("_total") => {
-                let stripped = name.trim_end_matches("_total");
                 errors.push(
                     span,
-                    format!(
-                        "R3: a {} must not end in `_total`, which marks counters; write `{stripped}` (or declare the deviation with #[metric(allow = \"why\")])",
-                        kind.as_str()
-                    ),
+                    format!("R3: a {} must not end in `_total`, which marks counters; write `{fixed}` (or record why with #[metric(allow = \"why\")])", kind.as_str()),
                 );
             }
             _ => {}
         }
     }
-    let segments: Vec<&str> = name.split('_').collect();
-    // R4: base units only (Prometheus naming practice, seed 000: `_seconds`, `_bytes`).
-    for (bad, base) in NON_BASE_UNITS {
-        if segments.contains(bad) {
-            let fixed = name
-                .split('_')
-                .map(|s| if s == *bad { *base } else { s })
-                .collect::<Vec<_>>()
-                .join("_");
+    let last = unit_segment(name);
+    // R4: base units only (Prometheus naming practice; seed 000: `_seconds`, `_bytes`).
+    if let Some((bad, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| *bad == last) {
+        if !naming_waived {
             errors.push(
                 span,
                 format!(
@@ -361,7 +399,8 @@ fn check_name(
             );
         }
     }
-    let base = unit_base(name, kind);
+    // The base for unit checks: `_total` removed whatever the kind (R3 reports a misplaced one).
+    let base = name.strip_suffix("_total").unwrap_or(name);
     let mut declared = None;
     if let Some(unit_lit) = unit {
         let u = unit_lit.value();
@@ -384,15 +423,7 @@ fn check_name(
             if !ok && !naming_waived {
                 errors.push(
                     span,
-                    format!(
-                        "R4: `unit = \"{u}\"` needs the name to end in `{suffix}`{}; write `{}`",
-                        if kind == Kind::Counter {
-                            " before `_total`"
-                        } else {
-                            ""
-                        },
-                        with_unit(name, kind, &u)
-                    ),
+                    format!("R4: `unit = \"{u}\"` needs the name to end in `{suffix}`{}; write `{fixed}`", if kind == Kind::Counter { " before `_total`" } else { "" }),
                 );
             }
             declared = Some(u);
@@ -400,21 +431,13 @@ fn check_name(
     }
     if declared.is_none() {
         // A name that already ends in a base unit documents it.
-        for u in ["seconds", "bytes", "ratio"] {
-            let suffix = format!("_{u}");
-            if base.ends_with(&suffix)
-                || base.ends_with(&format!("{suffix}_max"))
-                || base.ends_with(&format!("{suffix}_min"))
-            {
-                declared = Some(u.to_string());
-            }
+        if ["seconds", "bytes", "ratio"].contains(&last) {
+            declared = Some(last.to_string());
         }
     }
-    // R4: a duration must say it is in seconds.
-    if let Some(word) = TIME_WORDS.iter().find(|w| segments.contains(w)) {
-        if !segments.contains(&"seconds") && !naming_waived {
-            errors.push(span, format!("R4: `{name}` is time-like (`_{word}`) but not in seconds; measure in seconds and write `{}`", with_unit(name, kind, "seconds")));
-        }
+    // R4: a duration must say it is in seconds (the time word is where the unit goes).
+    if TIME_WORDS.contains(&last) && !naming_waived {
+        errors.push(span, format!("R4: `{name}` is time-like (`_{last}`) but not in seconds; measure in seconds and write `{fixed}`"));
     }
     declared
 }
@@ -480,7 +503,7 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
         errors.push(
             expr.span(),
             format!(
-                "`buckets` only apply to histograms; remove them from this {}",
+                "R12: `buckets` only apply to histograms; remove them from this {}",
                 kind.as_str()
             ),
         );
@@ -494,23 +517,23 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
     let mut ok = true;
     for elem in &arr.elems {
         let Some(v) = bucket_value(elem) else {
-            errors.push(elem.span(), "R12: a bucket bound must be a number literal");
+            errors.push_spanned(elem, "R12: a bucket bound must be a number literal");
             ok = false;
             continue;
         };
         if !v.is_finite() {
-            errors.push(
-                elem.span(),
+            errors.push_spanned(
+                elem,
                 "R12: a bucket bound must be finite; `+Inf` is implied, drop it",
             );
             ok = false;
             continue;
         }
         if v < 0.0 && non_negative {
-            errors.push(
-                elem.span(),
+            errors.push_spanned(
+                elem,
                 format!(
-                    "R12: negative bucket bound `{v}` for a histogram of {}; {} are never negative",
+                    "R12: negative bucket bound `{v:?}` for a histogram of {}; {} are never negative",
                     unit.unwrap_or(""),
                     unit.unwrap_or("")
                 ),
@@ -519,15 +542,17 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
         }
         if let Some(&prev) = out.last() {
             if v == prev {
-                errors.push(
-                    elem.span(),
-                    format!("R12: bucket bound `{v}` is given twice; remove the duplicate"),
+                errors.push_spanned(
+                    elem,
+                    format!("R12: bucket bound `{v:?}` is given twice; remove the duplicate"),
                 );
                 ok = false;
             } else if v < prev {
-                errors.push(
-                    elem.span(),
-                    format!("R12: buckets must increase: `{v}` follows `{prev}`; sort the list"),
+                errors.push_spanned(
+                    elem,
+                    format!(
+                        "R12: buckets must increase: `{v:?}` follows `{prev:?}`; sort the list"
+                    ),
                 );
                 ok = false;
             }
@@ -859,7 +884,7 @@ mod tests {
         assert_eq!(
             r(parse_quote! { /// h
             #[metric(histogram, name = "trc_latency_ms")] struct A; }),
-            ["R4", "R4"]
+            ["R4"]
         );
         assert_eq!(
             r(parse_quote! { /// h
@@ -881,6 +906,73 @@ mod tests {
             #[metric(gauge, name = "trc_queue_depth")] struct A; }),
             ["R10"]
         );
+    }
+
+    #[test]
+    fn unit_words_elsewhere_in_a_name_are_not_units() {
+        let p = trc();
+        for input in [
+            parse_quote! { /// h
+            #[metric(gauge, name = "trc_ns_pods")] struct A; },
+            parse_quote! { /// h
+            #[metric(counter, name = "trc_us_east_requests_total")] struct A; },
+            parse_quote! { /// h
+            #[metric(counter, name = "trc_time_sync_failures_total")] struct A; },
+            parse_quote! { /// h
+            #[metric(gauge, name = "trc_cpu_seconds_max", unit = "seconds")] struct A; },
+        ] {
+            let i: syn::DeriveInput = input;
+            assert_eq!(
+                check(i.clone(), &p),
+                Vec::<String>::new(),
+                "{}",
+                quote::quote!(#i)
+            );
+        }
+    }
+
+    #[test]
+    fn every_suggestion_passes_every_rule() {
+        let p = trc();
+        let cases: Vec<(syn::DeriveInput, &str)> = vec![
+            (
+                parse_quote! { /// h
+                #[metric(histogram, name = "trc_request_latency_ms")] struct A; },
+                "trc_request_latency_seconds",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(gauge, name = "trc_cpu_seconds_total", unit = "seconds")] struct A; },
+                "trc_cpu_seconds",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(counter, name = "requests")] struct A; },
+                "trc_requests_total",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(histogram, name = "trc_request_duration")] struct A; },
+                "trc_request_duration_seconds",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(counter, name = "trc_backup", unit = "bytes")] struct A; },
+                "trc_backup_bytes_total",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(gauge, name = "trc_queue_count")] struct A; },
+                "trc_queue",
+            ),
+        ];
+        for (input, fixed) in cases {
+            let msgs = check(input, &p);
+            assert!(!msgs.is_empty());
+            for m in &msgs {
+                assert!(m.contains(&format!("write `{fixed}`")), "{m}");
+            }
+        }
     }
 
     #[test]
