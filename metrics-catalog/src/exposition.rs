@@ -429,17 +429,18 @@ mod tests {
     #[test]
     fn parses_what_the_runtime_writes() {
         let text = "# HELP a_total Help with \\\\ and \\n.\n# TYPE a_total counter\na_total{x=\"q\\\"u\\\\o\\nte\"} 3\na_total{x=\"b\",} 4 1700000000000\n# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.75\nh_count 2\n# a comment\nuntyped_thing NaN\n";
-        let e = parse(text).unwrap();
+        let e = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let family = |n: &str| e.family(n).unwrap_or_else(|| panic!("family {n} missing")).clone();
         assert_eq!(e.families.len(), 3);
-        let a = e.family("a_total").unwrap();
+        let a = family("a_total");
         assert_eq!(a.kind, "counter");
         assert_eq!(a.help.as_deref(), Some("Help with \\ and \n."));
         assert_eq!(a.samples[0].label("x"), Some("q\"u\\o\nte"));
         assert_eq!(a.samples[1].timestamp, Some(1_700_000_000_000));
-        let h = e.family("h").unwrap();
+        let h = family("h");
         assert_eq!(h.samples.len(), 4);
         assert_eq!(h.series_count(), 1);
-        assert!(e.family("untyped_thing").unwrap().samples[0].value.is_nan());
+        assert!(family("untyped_thing").samples[0].value.is_nan());
     }
 
     #[test]
