@@ -351,7 +351,9 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
 
     for (i, raw) in text.split('\n').enumerate() {
         let n = i + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        // The format's line break is `\n` alone: a `\r` belongs to the line (a label value or
+        // HELP may end in one), so stripping it would corrupt what round-trips.
+        let line = raw;
         if line.trim().is_empty() {
             continue;
         }
