@@ -142,3 +142,60 @@ pub fn http_get(
     req.push_str("\r\n");
     http_raw(addr, req.as_bytes())
 }
+
+/// A keep-alive HTTP/1.1 connection for load tests: requests go one after another on one TCP
+/// connection; responses are read by their `Content-Length`.
+#[derive(Debug)]
+pub struct HttpConn {
+    reader: std::io::BufReader<std::net::TcpStream>,
+    host: String,
+}
+
+impl HttpConn {
+    /// Connects to `addr`.
+    pub fn connect(addr: std::net::SocketAddr) -> std::io::Result<Self> {
+        let stream = std::net::TcpStream::connect(addr)?;
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        stream.set_nodelay(true)?;
+        Ok(HttpConn {
+            reader: std::io::BufReader::new(stream),
+            host: addr.to_string(),
+        })
+    }
+
+    /// `GET path` with extra header lines; returns the status and the body.
+    pub fn get(&mut self, path: &str, extra_headers: &[&str]) -> std::io::Result<(u16, String)> {
+        use std::io::{BufRead, Read};
+        let mut req = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
+        for h in extra_headers {
+            req.push_str(h);
+            req.push_str("\r\n");
+        }
+        req.push_str("\r\n");
+        self.reader.get_mut().write_all(req.as_bytes())?;
+        let mut line = String::new();
+        self.reader.read_line(&mut line)?;
+        let status = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse().map_err(std::io::Error::other)?;
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body)?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+}

@@ -1,4 +1,4 @@
-//! Two threads each increment one series a million times while a third encodes: the total is
+//! Two threads each increment one series ten million times while a third encodes: the total is
 //! exact and every encode is well formed.
 
 use std::sync::Arc;
@@ -35,10 +35,10 @@ pub struct Observed;
 #[metric(gauge, name = "conc_level")]
 pub struct Level;
 
-const N: u64 = 1_000_000;
+const N: u64 = 10_000_000;
 
 #[test]
-fn two_threads_a_million_increments_each_with_concurrent_encodes() {
+fn two_threads_ten_million_increments_each_with_concurrent_encodes() {
     let mut reg = Registry::new();
     reg.register::<Increments>().expect("new");
     reg.register::<Shared>().expect("new");

@@ -21,8 +21,40 @@ impl Rng {
 const SEED: &str = "# HELP a_total Requests, with \\\\ and \\n.\n# TYPE a_total counter\na_total{method=\"get\",path_template=\"/v1/{id}\"} 3 1700000000000\na_total{method=\"post\",path_template=\"unmatched\",} 1e3\n# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum NaN\nh_count 2\n# TYPE g gauge\ng -Inf\n";
 
 const ALPHABET: &[&str] = &[
-    "{", "}", "\"", "\\", "\\\\", "\\n", "\\\"", ",", "=", " ", "\t", "\n", "\r", "#", "# HELP ", "# TYPE ", "counter", "histogram",
-    "_bucket", "_sum", "_count", "le", "+Inf", "-Inf", "NaN", "1e308", "1e999", "-0", "0x1", "é", "\u{0}", "\u{10FFFF}", "a", "9",
+    "{",
+    "}",
+    "\"",
+    "\\",
+    "\\\\",
+    "\\n",
+    "\\\"",
+    ",",
+    "=",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "#",
+    "# HELP ",
+    "# TYPE ",
+    "counter",
+    "histogram",
+    "_bucket",
+    "_sum",
+    "_count",
+    "le",
+    "+Inf",
+    "-Inf",
+    "NaN",
+    "1e308",
+    "1e999",
+    "-0",
+    "0x1",
+    "é",
+    "\u{0}",
+    "\u{10FFFF}",
+    "a",
+    "9",
 ];
 
 fn mutate(rng: &mut Rng, base: &str) -> String {
@@ -71,13 +103,19 @@ fn a_hundred_thousand_hostile_inputs_never_panic() {
             }
         }
     }
-    assert!(ok > 0 && rejected > 0, "the inputs exercise both outcomes ({ok} parsed, {rejected} rejected)");
-    eprintln!("100000 hostile inputs: {ok} parsed, {rejected} rejected with a line and a reason, 0 panics");
+    assert!(
+        ok > 0 && rejected > 0,
+        "the inputs exercise both outcomes ({ok} parsed, {rejected} rejected)"
+    );
+    eprintln!(
+        "100000 hostile inputs: {ok} parsed, {rejected} rejected with a line and a reason, 0 panics"
+    );
 }
 
 #[test]
 fn the_fuzz_corpus_replays_without_panics() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/parse_exposition");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/parse_exposition");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.expect("entry").path();

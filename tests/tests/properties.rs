@@ -6,7 +6,9 @@ use std::sync::atomic::AtomicU64;
 
 use metrics_catalog::exposition;
 use metrics_runtime::config::validate_buckets;
-use metrics_runtime::{Family, FamilyDescriptor, MetricFamily, MetricKind, MetricsConfig, Registry, Slots, Stability};
+use metrics_runtime::{
+    Family, FamilyDescriptor, MetricFamily, MetricKind, MetricsConfig, Registry, Slots, Stability,
+};
 use proptest::prelude::*;
 
 metrics_runtime::capped_label! {
@@ -129,20 +131,37 @@ fn promtool_accepts_arbitrary_help_and_label_values() {
     let mut reg = Registry::new();
     let mut values = Vec::new();
     for i in 0..64 {
-        let help = any::<String>().new_tree(&mut runner).map(|t| t.current()).unwrap_or_default();
+        let help = any::<String>()
+            .new_tree(&mut runner)
+            .map(|t| t.current())
+            .unwrap_or_default();
         // Non-empty, as R10 guarantees for derived families (promtool lints an empty HELP).
-        reg.register_family(family_with_help(&format!("prop_batch_{i}_total"), &format!("h{help}"))).expect("unique");
-        let v = any::<String>().new_tree(&mut runner).map(|t| t.current()).unwrap_or_default();
+        reg.register_family(family_with_help(
+            &format!("prop_batch_{i}_total"),
+            &format!("h{help}"),
+        ))
+        .expect("unique");
+        let v = any::<String>()
+            .new_tree(&mut runner)
+            .map(|t| t.current())
+            .unwrap_or_default();
         values.push(v);
     }
     for v in &values {
-        Values { value: AnyValue::new(v) }.inc();
+        Values {
+            value: AnyValue::new(v),
+        }
+        .inc();
     }
     reg.register::<Values>().expect("unique");
-    reg.set_global_labels(&[("zone", values[0].as_str())]).expect("valid name");
+    reg.set_global_labels(&[("zone", values[0].as_str())])
+        .expect("valid name");
     let text = reg.encode_text();
     exposition::parse(&text).unwrap_or_else(|e| panic!("{e}"));
-    if let Some((ok, printed)) = metrics_tests::promtool_check_metrics(&text, "promtool_accepts_arbitrary_help_and_label_values") {
+    if let Some((ok, printed)) = metrics_tests::promtool_check_metrics(
+        &text,
+        "promtool_accepts_arbitrary_help_and_label_values",
+    ) {
         assert!(ok, "promtool rejected generated exposition:\n{printed}");
     }
 }
