@@ -188,10 +188,10 @@ impl HttpConn {
             if l.is_empty() {
                 break;
             }
-            if let Some((k, v)) = l.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    length = v.trim().parse().map_err(std::io::Error::other)?;
-                }
+            if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().map_err(std::io::Error::other)?;
             }
         }
         let mut body = vec![0; length];
