@@ -5,28 +5,15 @@
 // A panic is how a test fails.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+mod common;
+
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{Killed, free_port, start_serve};
 use metrics_tests::{find_tool, http_get};
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-}
 
 fn encode(q: &str) -> String {
     q.bytes()
@@ -69,30 +56,6 @@ fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
         assert!(start.elapsed() < timeout, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(200));
     }
-}
-
-fn start_serve(listen: SocketAddr, extra: &[&str]) -> Killed {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_metrics-catalog"))
-        .args(["serve", "--listen", &listen.to_string(), "--tick-ms", "50"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("serve starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("a startup line");
-    assert!(
-        line.contains(&format!("http://{listen}/metrics")),
-        "startup line: {line}"
-    );
-    assert!(
-        line.contains("curl"),
-        "startup line tells where to curl: {line}"
-    );
-    Killed(child)
 }
 
 #[test]
@@ -175,6 +138,15 @@ fn real_prometheus_scrapes_serve_and_promql_agrees_with_the_workload() {
     assert_eq!(active["health"], "up", "{}", targets.body);
     assert_eq!(active["lastError"], "", "{}", targets.body);
 
+    // Prometheus asks for OpenMetrics first, and the exporter served it.
+    let om = query(
+        prom,
+        "metrics_runtime_scrapes_total{format=\"openmetrics\"}",
+    );
+    assert!(
+        om.first().is_some_and(|(_, v)| *v >= 3.0),
+        "OpenMetrics scrapes: {om:?}"
+    );
     // Every unschedulable reason is exposed from the start; six series.
     assert_eq!(
         query(prom, "count(trc_scheduler_unschedulable_total)")[0].1,

@@ -22,12 +22,18 @@ pub fn escape_label_value_into(value: &str, out: &mut String) {
     }
 }
 
-/// Appends `help` escaped as HELP text.
+/// Appends `help` escaped as HELP text of the text format.
 pub fn escape_help_into(help: &str, out: &mut Vec<u8>) {
+    escape_help_as(help, out, Format::Text)
+}
+
+/// Appends `help` escaped as HELP text: `\\` and `\n`, and in OpenMetrics `\"` as well.
+pub fn escape_help_as(help: &str, out: &mut Vec<u8>, format: Format) {
     for &b in help.as_bytes() {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
+            b'"' if format == Format::OpenMetrics => out.extend_from_slice(b"\\\""),
             b => out.push(b),
         }
     }
@@ -88,26 +94,105 @@ fn write_labels(out: &mut Vec<u8>, global: &str, rendered: &str, extra: Option<(
     out.push(b'}');
 }
 
+/// The exposition formats this module writes, from the same slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Prometheus text format 0.0.4.
+    #[default]
+    Text,
+    /// OpenMetrics 1.0.0 text: counter families named without `_total` in their metadata,
+    /// `# UNIT` where the name ends in the unit, `"` escaped in HELP, and `# EOF` at the end.
+    OpenMetrics,
+}
+
+/// The content type of OpenMetrics text.
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+impl Format {
+    /// The `Content-Type` of a response in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => TEXT_CONTENT_TYPE,
+            Format::OpenMetrics => OPENMETRICS_CONTENT_TYPE,
+        }
+    }
+
+    /// The format a scraper's `Accept` header asks for: OpenMetrics when it lists
+    /// `application/openmetrics-text` with a non-zero quality, text otherwise.
+    pub fn negotiate(accept: Option<&str>) -> Format {
+        let Some(accept) = accept else {
+            return Format::Text;
+        };
+        let wants_om = accept.split(',').any(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or("");
+            let zero_q = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .is_some_and(|q| q.trim().parse::<f64>().is_ok_and(|q| q <= 0.0))
+            });
+            media.eq_ignore_ascii_case("application/openmetrics-text") && !zero_q
+        });
+        if wants_om {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// `# HELP`, `# TYPE` and, in OpenMetrics, `# UNIT` of one family. In OpenMetrics a counter
+/// family is named without its `_total`, which only its samples carry.
+pub(crate) fn write_header(
+    out: &mut Vec<u8>,
+    format: Format,
+    name: &str,
+    kind: &str,
+    unit: Option<&str>,
+    help: &str,
+) {
+    let family = match (format, kind) {
+        (Format::OpenMetrics, "counter") => name.strip_suffix("_total").unwrap_or(name),
+        _ => name,
+    };
+    out.extend_from_slice(b"# HELP ");
+    out.extend_from_slice(family.as_bytes());
+    out.push(b' ');
+    escape_help_as(help, out, format);
+    out.extend_from_slice(b"\n# TYPE ");
+    out.extend_from_slice(family.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(kind.as_bytes());
+    out.push(b'\n');
+    if let (Format::OpenMetrics, Some(unit)) = (format, unit) {
+        if family.ends_with(&format!("_{unit}")) {
+            out.extend_from_slice(b"# UNIT ");
+            out.extend_from_slice(family.as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(unit.as_bytes());
+            out.push(b'\n');
+        }
+    }
+}
+
 /// Writes one family: HELP, TYPE and every series, in label-set index order (enum declaration
 /// order, last label fastest). `global` holds pre-rendered, escaped labels added to every
 /// series (`a="x",b="y"`), or is empty.
 pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
+    encode_family_as(family, global, out, Format::Text)
+}
+
+/// [`encode_family`] in a chosen format.
+pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format: Format) {
     let d = family.descriptor();
-    out.extend_from_slice(b"# HELP ");
-    out.extend_from_slice(d.name.as_bytes());
-    out.push(b' ');
-    escape_help_into(d.stability.help_prefix(), out);
-    if let Some(v) = d.deprecated_since {
-        out.extend_from_slice(b"(Deprecated since ");
-        escape_help_into(v, out);
-        out.extend_from_slice(b") ");
-    }
-    escape_help_into(d.help, out);
-    out.extend_from_slice(b"\n# TYPE ");
-    out.extend_from_slice(d.name.as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(d.kind.as_str().as_bytes());
-    out.push(b'\n');
+    write_header(
+        out,
+        format,
+        d.name,
+        d.kind.as_str(),
+        d.unit,
+        &d.exposed_help(),
+    );
     let labels = family.rendered_labels();
     match family.slots() {
         Slots::Counter(slots) => {
@@ -201,6 +286,23 @@ mod tests {
         assert_eq!(f(f64::NAN), "NaN");
         assert_eq!(f(1e-7).parse::<f64>().ok(), Some(1e-7));
         assert_eq!(f(1e300).parse::<f64>().ok(), Some(1e300));
+    }
+
+    #[test]
+    fn accept_negotiation() {
+        let prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        assert_eq!(Format::negotiate(Some(prometheus)), Format::OpenMetrics);
+        assert_eq!(Format::negotiate(Some("text/plain")), Format::Text);
+        assert_eq!(Format::negotiate(Some("*/*")), Format::Text);
+        assert_eq!(Format::negotiate(None), Format::Text);
+        assert_eq!(
+            Format::negotiate(Some("application/openmetrics-text; q=0")),
+            Format::Text
+        );
+        assert_eq!(
+            Format::negotiate(Some("Application/OpenMetrics-Text")),
+            Format::OpenMetrics
+        );
     }
 
     #[test]

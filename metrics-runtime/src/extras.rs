@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::encode::{escape_help_into, escape_label_value_into, write_f64};
+use crate::encode::{Format, escape_label_value_into, write_f64, write_header};
 
 /// Identifies the running build: `version`, `commit` and `rustc` labels on a gauge at 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,19 +45,12 @@ macro_rules! build_info {
 pub(crate) struct ScrapeStats {
     pub last_duration_bits: AtomicU64,
     pub last_series: AtomicU64,
-    pub scrapes: AtomicU64,
+    /// Expositions written in the text format and in OpenMetrics.
+    pub scrapes: [AtomicU64; 2],
 }
 
-pub(crate) fn header(out: &mut Vec<u8>, name: &str, kind: &str, help: &str) {
-    out.extend_from_slice(b"# HELP ");
-    out.extend_from_slice(name.as_bytes());
-    out.push(b' ');
-    escape_help_into(help, out);
-    out.extend_from_slice(b"\n# TYPE ");
-    out.extend_from_slice(name.as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(kind.as_bytes());
-    out.push(b'\n');
+pub(crate) fn header(out: &mut Vec<u8>, format: Format, name: &str, kind: &str, help: &str) {
+    write_header(out, format, name, kind, None, help);
 }
 
 pub(crate) fn sample(
@@ -88,10 +81,17 @@ pub(crate) fn sample(
     out.push(b'\n');
 }
 
-pub(crate) fn encode_build_info(out: &mut Vec<u8>, prefix: &str, global: &str, info: &BuildInfo) {
+pub(crate) fn encode_build_info(
+    out: &mut Vec<u8>,
+    format: Format,
+    prefix: &str,
+    global: &str,
+    info: &BuildInfo,
+) {
     let name = format!("{prefix}build_info");
     header(
         out,
+        format,
         &name,
         "gauge",
         "Build of the running program: version, commit and compiler; always 1.",
@@ -111,6 +111,7 @@ pub(crate) fn encode_build_info(out: &mut Vec<u8>, prefix: &str, global: &str, i
 
 pub(crate) fn encode_self_metrics(
     out: &mut Vec<u8>,
+    format: Format,
     prefix: &str,
     global: &str,
     stats: &ScrapeStats,
@@ -118,6 +119,7 @@ pub(crate) fn encode_self_metrics(
     let name = format!("{prefix}label_overflow_total");
     header(
         out,
+        format,
         &name,
         "counter",
         "Label values folded into the overflow value because their capped label was full, by label type.",
@@ -136,6 +138,7 @@ pub(crate) fn encode_self_metrics(
     let name = format!("{prefix}label_values");
     header(
         out,
+        format,
         &name,
         "gauge",
         "Distinct values a capped label has admitted so far, by label type.",
@@ -152,6 +155,7 @@ pub(crate) fn encode_self_metrics(
     let name = format!("{prefix}timer_dropped_without_labels_total");
     header(
         out,
+        format,
         &name,
         "counter",
         "Timers dropped before finish whose family declares no default labels, so nothing was recorded.",
@@ -166,6 +170,7 @@ pub(crate) fn encode_self_metrics(
     let name = format!("{prefix}scrape_series");
     header(
         out,
+        format,
         &name,
         "gauge",
         "Samples in the previous exposition of this registry.",
@@ -180,6 +185,7 @@ pub(crate) fn encode_self_metrics(
     let name = format!("{prefix}scrape_duration_seconds");
     header(
         out,
+        format,
         &name,
         "gauge",
         "Time the previous exposition of this registry took to encode.",
@@ -194,21 +200,24 @@ pub(crate) fn encode_self_metrics(
     let name = format!("{prefix}scrapes_total");
     header(
         out,
+        format,
         &name,
         "counter",
-        "Expositions of this registry since start.",
+        "Expositions of this registry since start, by format.",
     );
-    sample(
-        out,
-        &name,
-        global,
-        &[],
-        stats.scrapes.load(Ordering::Relaxed) as f64,
-    );
+    for (i, f) in ["text", "openmetrics"].into_iter().enumerate() {
+        sample(
+            out,
+            &name,
+            global,
+            &[("format", f)],
+            stats.scrapes[i].load(Ordering::Relaxed) as f64,
+        );
+    }
 }
 
 /// The standard `process_*` metrics, read from `/proc/self` on Linux; nothing elsewhere.
-pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, global: &str) {
+pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, format: Format, global: &str) {
     let Some(p) = ProcessStats::read() else {
         return;
     };
@@ -252,7 +261,7 @@ pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, global: &str) {
     ];
     for (name, kind, help, value) in rows {
         if let Some(v) = value {
-            header(out, name, kind, help);
+            header(out, format, name, kind, help);
             sample(out, name, global, &[], v);
         }
     }

@@ -28,7 +28,7 @@ use ipnet::IpNet;
 use subtle::ConstantTimeEq;
 
 use crate::config::{AuthConfig, MetricsConfig};
-use crate::encode::TEXT_CONTENT_TYPE;
+use crate::encode::Format;
 use crate::{LabelValue, Registry};
 
 /// The route label of requests that matched no route: one fixed value, so probes of random
@@ -376,11 +376,16 @@ async fn metrics_handler(endpoint: Arc<Endpoint>, req: Request) -> Response {
             (StatusCode::FORBIDDEN, "source address not allowed\n").into_response()
         }
         Ok(()) => {
-            let body = endpoint.registry.encode_text();
+            let accept = req
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok());
+            let format = endpoint.registry.format_for(Format::negotiate(accept));
+            let body = endpoint.registry.encode_as(format);
             (
                 [(
                     header::CONTENT_TYPE,
-                    HeaderValue::from_static(TEXT_CONTENT_TYPE),
+                    HeaderValue::from_static(format.content_type()),
                 )],
                 body,
             )

@@ -47,6 +47,7 @@ pub use capped::{CappedInfo, OVERFLOW_VALUE};
 pub use collector::FamilyCollector;
 pub use config::{AuthConfig, ConfigError, MetricsConfig};
 pub use descriptor::{FamilyDescriptor, MetricKind, Stability};
+pub use encode::Format;
 pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
 pub use family::{Family, HistogramSnapshot, Slots};
 pub use label::{LabelDescriptor, LabelValue};

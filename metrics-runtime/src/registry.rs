@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
 
+use crate::encode::Format;
 use crate::extras::{self, BuildInfo, ScrapeStats};
 use crate::family::Family;
 use crate::{MetricFamily, encode};
@@ -144,7 +145,7 @@ impl Registry {
     /// Also exposes the runtime's self-metrics, each name starting with `prefix`:
     /// `label_overflow_total{label}` and `label_values{label}` (capped labels),
     /// `timer_dropped_without_labels_total`, `scrape_series`, `scrape_duration_seconds`,
-    /// `scrapes_total`.
+    /// `scrapes_total{format}`.
     pub fn with_self_metrics(mut self, prefix: &str) -> Self {
         self.self_metrics = Some(prefix.to_string());
         self
@@ -218,7 +219,11 @@ impl Registry {
     /// zero, every gauge at zero. "Defined but never instrumented" (a gauge deliberately set
     /// to 0 reads as unrecorded too).
     pub fn unrecorded(&self) -> Vec<&'static Family> {
-        self.families.iter().copied().filter(|f| !f.recorded()).collect()
+        self.families
+            .iter()
+            .copied()
+            .filter(|f| !f.recorded())
+            .collect()
     }
 
     /// Total label sets exposed (for histograms, each label set is `buckets + 2` samples).
@@ -231,19 +236,35 @@ impl Registry {
 
     /// Appends the text exposition of every family to `out`.
     pub fn encode_into(&self, out: &mut Vec<u8>) {
+        self.encode_into_as(out, Format::Text);
+    }
+
+    /// The format this registry can write when `wanted` is asked for: OpenMetrics only when no
+    /// hand-written `prometheus` registry is attached (its encoder writes the text format).
+    pub fn format_for(&self, wanted: Format) -> Format {
+        if self.prometheus.is_some() {
+            Format::Text
+        } else {
+            wanted
+        }
+    }
+
+    /// Appends the exposition of every family to `out` in `format` (see [`Registry::format_for`]).
+    pub fn encode_into_as(&self, out: &mut Vec<u8>, format: Format) {
+        let format = self.format_for(format);
         let started = std::time::Instant::now();
         let from = out.len();
         for f in &self.families {
-            encode::encode_family(f, &self.global_labels, out);
+            encode::encode_family_as(f, &self.global_labels, out, format);
         }
         if let Some((prefix, info)) = &self.build_info {
-            extras::encode_build_info(out, prefix, &self.global_labels, info);
+            extras::encode_build_info(out, format, prefix, &self.global_labels, info);
         }
         if self.process_metrics {
-            extras::encode_process_metrics(out, &self.global_labels);
+            extras::encode_process_metrics(out, format, &self.global_labels);
         }
         if let Some(prefix) = &self.self_metrics {
-            extras::encode_self_metrics(out, prefix, &self.global_labels, &self.stats);
+            extras::encode_self_metrics(out, format, prefix, &self.global_labels, &self.stats);
         }
         if let Some(reg) = &self.prometheus {
             let mfs = reg.gather();
@@ -251,17 +272,32 @@ impl Registry {
             // Writing into a Vec cannot fail; a metric the encoder rejects is left out.
             let _ = prometheus::TextEncoder::new().encode(&mfs, out);
         }
-        let samples = out[from..]
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty() && l[0] != b'#')
-            .count();
-        self.stats
-            .last_series
-            .store(samples as u64, Ordering::Relaxed);
-        self.stats
-            .last_duration_bits
-            .store(started.elapsed().as_secs_f64().to_bits(), Ordering::Relaxed);
-        self.stats.scrapes.fetch_add(1, Ordering::Relaxed);
+        if format == Format::OpenMetrics {
+            out.extend_from_slice(b"# EOF\n");
+        }
+        // What the self-metrics report about this scrape; only counted when they are exposed.
+        if self.self_metrics.is_some() {
+            let samples = out[from..]
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty() && l[0] != b'#')
+                .count();
+            self.stats
+                .last_series
+                .store(samples as u64, Ordering::Relaxed);
+            self.stats
+                .last_duration_bits
+                .store(started.elapsed().as_secs_f64().to_bits(), Ordering::Relaxed);
+        }
+        self.stats.scrapes[usize::from(format == Format::OpenMetrics)]
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The exposition of every family in `format`, as a string.
+    pub fn encode_as(&self, format: Format) -> String {
+        let mut out = Vec::with_capacity(64 * 1024);
+        self.encode_into_as(&mut out, format);
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// The text exposition of every family.

@@ -158,6 +158,10 @@ fn exposition_is_exact_valid_and_interoperable() {
 
     let text = reg.encode_text();
     insta::assert_snapshot!("exposition", text);
+    // The same slots as OpenMetrics: counter families without `_total` in their metadata,
+    // UNIT where the name ends in it, `# EOF` last.
+    let om = reg.encode_as(metrics_runtime::Format::OpenMetrics);
+    insta::assert_snapshot!("openmetrics", om);
 
     // The real promtool accepts it without a single lint.
     if let Some((ok, printed)) =

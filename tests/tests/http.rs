@@ -129,6 +129,26 @@ fn auth_matrix_over_real_http() {
         Some("text/plain; version=0.0.4; charset=utf-8")
     );
     assert!(ok.body.contains("# TYPE t_http_requests_total counter"));
+    // A scraper that asks for OpenMetrics (as Prometheus does) gets it.
+    let om = http_get(
+        addr,
+        "/metrics",
+        &[
+            "Authorization: Bearer s3cret",
+            "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+        ],
+    )
+    .expect("http");
+    assert_eq!(
+        om.header("content-type"),
+        Some("application/openmetrics-text; version=1.0.0; charset=utf-8")
+    );
+    assert!(
+        om.body.contains("# TYPE t_http_requests counter\n"),
+        "{}",
+        om.body
+    );
+    assert!(om.body.ends_with("# EOF\n"));
     // CIDR only: loopback is inside 127.0.0.0/8, outside 10.0.0.0/8.
     let inside = start(config("[auth]\ntrusted_cidrs = [\"127.0.0.0/8\"]\n"));
     assert_eq!(http_get(inside, "/metrics", &[]).expect("http").status, 200);
@@ -265,7 +285,10 @@ fn middleware_labels_route_templates_never_raw_paths() {
         );
     }
     assert!(text.contains("t_http_response_size_bytes_count "), "{text}");
-    assert!(text.contains("t_metrics_scrapes_total "), "{text}");
+    assert!(
+        text.contains("t_metrics_scrapes_total{format=\"text\"} "),
+        "{text}"
+    );
 }
 
 /// Payload sizes, recorded by no other test (a bucket override needs an unrecorded family).
