@@ -2,6 +2,8 @@
 //! standard `process_*` metrics.
 
 use std::fmt::Write as _;
+
+use crate::capped::CappedInfo;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::encode::{Format, escape_label_value_into, write_f64, write_header};
@@ -81,6 +83,24 @@ pub(crate) fn sample(
     out.push(b'\n');
 }
 
+/// One family of labelled samples: header, then each sample.
+type Samples<'a> = Vec<(Vec<(&'a str, &'a str)>, f64)>;
+
+fn family(
+    out: &mut Vec<u8>,
+    format: Format,
+    global: &str,
+    name: &str,
+    kind: &str,
+    help: &str,
+    samples: &Samples<'_>,
+) {
+    header(out, format, name, kind, help);
+    for (labels, value) in samples {
+        sample(out, name, global, labels, *value);
+    }
+}
+
 pub(crate) fn encode_build_info(
     out: &mut Vec<u8>,
     format: Format,
@@ -88,24 +108,19 @@ pub(crate) fn encode_build_info(
     global: &str,
     info: &BuildInfo,
 ) {
-    let name = format!("{prefix}build_info");
-    header(
+    let labels = vec![
+        ("commit", info.commit.as_str()),
+        ("rustc", info.rustc.as_str()),
+        ("version", info.version.as_str()),
+    ];
+    family(
         out,
         format,
-        &name,
+        global,
+        &format!("{prefix}build_info"),
         "gauge",
         "Build of the running program: version, commit and compiler; always 1.",
-    );
-    sample(
-        out,
-        &name,
-        global,
-        &[
-            ("commit", &info.commit),
-            ("rustc", &info.rustc),
-            ("version", &info.version),
-        ],
-        1.0,
+        &vec![(labels, 1.0)],
     );
 }
 
@@ -116,102 +131,68 @@ pub(crate) fn encode_self_metrics(
     global: &str,
     stats: &ScrapeStats,
 ) {
-    let name = format!("{prefix}label_overflow_total");
-    header(
-        out,
-        format,
-        &name,
-        "counter",
-        "Label values folded into the overflow value because their capped label was full, by label type.",
-    );
     let mut capped: Vec<_> = crate::capped::CAPPED_LABELS.iter().collect();
     capped.sort_by_key(|c| c.type_name());
-    for c in &capped {
-        sample(
+    let by_label = |value: fn(&dyn CappedInfo) -> f64| -> Samples<'static> {
+        capped
+            .iter()
+            .map(|c| (vec![("label", c.type_name())], value(**c)))
+            .collect()
+    };
+    let load = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64;
+    let families: [(&str, &str, &str, Samples<'_>); 6] = [
+        (
+            "label_overflow_total",
+            "counter",
+            "Label values folded into the overflow value because their capped label was full, by label type.",
+            by_label(|c| c.overflowed() as f64),
+        ),
+        (
+            "label_values",
+            "gauge",
+            "Distinct values a capped label has admitted so far, by label type.",
+            by_label(|c| c.distinct() as f64),
+        ),
+        (
+            "timer_dropped_without_labels_total",
+            "counter",
+            "Timers dropped before finish whose family declares no default labels, so nothing was recorded.",
+            vec![(vec![], crate::timer::dropped_without_labels() as f64)],
+        ),
+        (
+            "scrape_series",
+            "gauge",
+            "Samples in the previous exposition of this registry.",
+            vec![(vec![], load(&stats.last_series))],
+        ),
+        (
+            "scrape_duration_seconds",
+            "gauge",
+            "Time the previous exposition of this registry took to encode.",
+            vec![(
+                vec![],
+                f64::from_bits(stats.last_duration_bits.load(Ordering::Relaxed)),
+            )],
+        ),
+        (
+            "scrapes_total",
+            "counter",
+            "Expositions of this registry since start, by format.",
+            vec![
+                (vec![("format", "text")], load(&stats.scrapes[0])),
+                (vec![("format", "openmetrics")], load(&stats.scrapes[1])),
+            ],
+        ),
+    ];
+    for (suffix, kind, help, samples) in &families {
+        family(
             out,
-            &name,
+            format,
             global,
-            &[("label", c.type_name())],
-            c.overflowed() as f64,
-        );
-    }
-    let name = format!("{prefix}label_values");
-    header(
-        out,
-        format,
-        &name,
-        "gauge",
-        "Distinct values a capped label has admitted so far, by label type.",
-    );
-    for c in &capped {
-        sample(
-            out,
-            &name,
-            global,
-            &[("label", c.type_name())],
-            c.distinct() as f64,
-        );
-    }
-    let name = format!("{prefix}timer_dropped_without_labels_total");
-    header(
-        out,
-        format,
-        &name,
-        "counter",
-        "Timers dropped before finish whose family declares no default labels, so nothing was recorded.",
-    );
-    sample(
-        out,
-        &name,
-        global,
-        &[],
-        crate::timer::dropped_without_labels() as f64,
-    );
-    let name = format!("{prefix}scrape_series");
-    header(
-        out,
-        format,
-        &name,
-        "gauge",
-        "Samples in the previous exposition of this registry.",
-    );
-    sample(
-        out,
-        &name,
-        global,
-        &[],
-        stats.last_series.load(Ordering::Relaxed) as f64,
-    );
-    let name = format!("{prefix}scrape_duration_seconds");
-    header(
-        out,
-        format,
-        &name,
-        "gauge",
-        "Time the previous exposition of this registry took to encode.",
-    );
-    sample(
-        out,
-        &name,
-        global,
-        &[],
-        f64::from_bits(stats.last_duration_bits.load(Ordering::Relaxed)),
-    );
-    let name = format!("{prefix}scrapes_total");
-    header(
-        out,
-        format,
-        &name,
-        "counter",
-        "Expositions of this registry since start, by format.",
-    );
-    for (i, f) in ["text", "openmetrics"].into_iter().enumerate() {
-        sample(
-            out,
-            &name,
-            global,
-            &[("format", f)],
-            stats.scrapes[i].load(Ordering::Relaxed) as f64,
+            &format!("{prefix}{suffix}"),
+            kind,
+            help,
+            samples,
         );
     }
 }
@@ -261,8 +242,7 @@ pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, format: Format, global: 
     ];
     for (name, kind, help, value) in rows {
         if let Some(v) = value {
-            header(out, format, name, kind, help);
-            sample(out, name, global, &[], v);
+            family(out, format, global, name, kind, help, &vec![(vec![], v)]);
         }
     }
 }
