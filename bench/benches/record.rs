@@ -1,0 +1,250 @@
+//! Recording: one labelled increment, one labelled histogram observation, and one series
+//! incremented from two threads, in each crate, in one run.
+//!
+//! Label values go through `black_box` so no crate gets its index or hash folded at compile
+//! time; each measured call is what an instrumented hot path writes.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use metrics_bench::{OBSERVED, meas, ours, pc, prom};
+
+static BARE: AtomicU64 = AtomicU64::new(0);
+static SHARED: AtomicU64 = AtomicU64::new(0);
+
+fn counter_3_labels(c: &mut Criterion) {
+    let mut g = c.benchmark_group("counter_3_labels");
+
+    g.bench_function("bare_atomic", |b| {
+        b.iter(|| black_box(&BARE).fetch_add(black_box(1), Ordering::Relaxed))
+    });
+
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            ours::Requests {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+                handler: black_box(ours::Handler::Deploys),
+            }
+            .inc()
+        })
+    });
+
+    let pv = prom::requests();
+    g.bench_function("prometheus", |b| {
+        b.iter(|| {
+            pv.with_label_values(&[black_box("post"), black_box("4xx"), black_box("deploys")])
+                .inc()
+        })
+    });
+
+    let cached = pv.with_label_values(&["post", "4xx", "deploys"]);
+    g.bench_function("prometheus_cached", |b| b.iter(|| black_box(&cached).inc()));
+
+    let pcf = prometheus_client::metrics::family::Family::<
+        pc::RequestLabels,
+        prometheus_client::metrics::counter::Counter,
+    >::default();
+    g.bench_function("prometheus_client", |b| {
+        b.iter(|| {
+            pcf.get_or_create(&pc::RequestLabels {
+                method: black_box(pc::Method::Post),
+                status: black_box(pc::Status::ClientError),
+                handler: black_box(pc::Handler::Deploys),
+            })
+            .inc()
+        })
+    });
+
+    let mv = meas::requests();
+    g.bench_function("measured", |b| {
+        b.iter(|| {
+            mv.inc(meas::RequestLabels {
+                method: black_box(meas::Method::Post),
+                status: black_box(meas::Status::ClientError),
+                handler: black_box(meas::Handler::Deploys),
+            })
+        })
+    });
+    g.finish();
+}
+
+fn histogram_2_labels(c: &mut Criterion) {
+    let mut g = c.benchmark_group("histogram_2_labels");
+
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            ours::Latency {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+            }
+            .observe(black_box(OBSERVED))
+        })
+    });
+
+    let pv = prom::latency();
+    g.bench_function("prometheus", |b| {
+        b.iter(|| {
+            pv.with_label_values(&[black_box("post"), black_box("4xx")])
+                .observe(black_box(OBSERVED))
+        })
+    });
+
+    // The cached child: no labels to resolve, the target for ours.
+    let cached = pv.with_label_values(&["post", "4xx"]);
+    g.bench_function("prometheus_cached", |b| {
+        b.iter(|| black_box(&cached).observe(black_box(OBSERVED)))
+    });
+
+    let pcf = pc::latency();
+    g.bench_function("prometheus_client", |b| {
+        b.iter(|| {
+            pcf.get_or_create(&pc::LatencyLabels {
+                method: black_box(pc::Method::Post),
+                status: black_box(pc::Status::ClientError),
+            })
+            .observe(black_box(OBSERVED))
+        })
+    });
+
+    let mv = meas::latency();
+    g.bench_function("measured", |b| {
+        b.iter(|| {
+            mv.observe(
+                meas::LatencyLabels {
+                    method: black_box(meas::Method::Post),
+                    status: black_box(meas::Status::ClientError),
+                },
+                black_box(OBSERVED),
+            )
+        })
+    });
+    g.finish();
+}
+
+/// Increments per timed batch, split evenly over the two threads.
+const BATCH: u64 = 1_000_000;
+
+/// Times `iters` batches of [`BATCH`] calls of `op`, half on each of two threads. Both
+/// threads spin until the other is ready, so they start within nanoseconds of each other
+/// rather than a scheduler wake-up apart; a batch's time runs from the first thread's start
+/// to the last one's end, measured by the threads themselves (start-up is outside it).
+fn two_threads(iters: u64, op: &(dyn Fn() + Sync)) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let ready = AtomicU64::new(0);
+        let spans: [(Instant, Instant); 2] = std::thread::scope(|s| {
+            let worker = || {
+                ready.fetch_add(1, Ordering::AcqRel);
+                while ready.load(Ordering::Acquire) < 2 {
+                    std::hint::spin_loop();
+                }
+                let t0 = Instant::now();
+                for _ in 0..BATCH / 2 {
+                    op();
+                }
+                (t0, Instant::now())
+            };
+            let a = s.spawn(worker);
+            let b = s.spawn(worker);
+            [
+                a.join().expect("worker thread"),
+                b.join().expect("worker thread"),
+            ]
+        });
+        let first = spans[0].0.min(spans[1].0);
+        let last = spans[0].1.max(spans[1].1);
+        total += last - first;
+    }
+    total
+}
+
+fn same_series_2_threads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("same_series_2_threads");
+    // Batches take milliseconds and two busy threads on a 2-core machine meet every
+    // scheduling hiccup: more samples make the median steadier.
+    g.sample_size(30);
+    g.throughput(criterion::Throughput::Elements(BATCH));
+
+    g.bench_function("shared_atomic", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, &|| {
+                black_box(&SHARED).fetch_add(black_box(1), Ordering::Relaxed);
+            })
+        })
+    });
+
+    g.bench_function("ours", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, &|| {
+                ours::Contended {
+                    method: black_box(ours::Method::Get),
+                    status: black_box(ours::Status::Success),
+                    handler: black_box(ours::Handler::Orgs),
+                }
+                .inc()
+            })
+        })
+    });
+
+    let pv = prom::requests();
+    g.bench_function("prometheus", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, &|| {
+                pv.with_label_values(&[black_box("get"), black_box("2xx"), black_box("orgs")])
+                    .inc()
+            })
+        })
+    });
+
+    let pcf = prometheus_client::metrics::family::Family::<
+        pc::RequestLabels,
+        prometheus_client::metrics::counter::Counter,
+    >::default();
+    g.bench_function("prometheus_client", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, &|| {
+                pcf.get_or_create(&pc::RequestLabels {
+                    method: black_box(pc::Method::Get),
+                    status: black_box(pc::Status::Success),
+                    handler: black_box(pc::Handler::Orgs),
+                })
+                .inc();
+            })
+        })
+    });
+
+    let mv = meas::requests();
+    g.bench_function("measured", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, &|| {
+                mv.inc(meas::RequestLabels {
+                    method: black_box(meas::Method::Get),
+                    status: black_box(meas::Status::Success),
+                    handler: black_box(meas::Handler::Orgs),
+                })
+            })
+        })
+    });
+    g.finish();
+
+    // Not a timing: every increment landed (a lost update would make the comparison moot).
+    let ours_total = ours::Contended {
+        method: ours::Method::Get,
+        status: ours::Status::Success,
+        handler: ours::Handler::Orgs,
+    }
+    .get();
+    assert_eq!(ours_total % BATCH, 0, "ours lost increments");
+    assert_eq!(SHARED.load(Ordering::Relaxed) % BATCH, 0);
+}
+
+criterion_group!(
+    benches,
+    counter_3_labels,
+    histogram_2_labels,
+    same_series_2_threads
+);
+criterion_main!(benches);
