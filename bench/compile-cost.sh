@@ -133,10 +133,11 @@ echo "    median: metrics-runtime ${ours_m}s, prometheus-client ${pc_m}s, ratio 
 if [[ -f "$work/ours/target/cargo-timings/cargo-timing.html" ]]; then
     echo "    slowest units of ours (cargo --timings, seconds of one clean build):"
     awk -F'"' '/^    "name": /     { name = $4 }
-               /^    "target": /   { target = $4 }
-               /^    "duration": / { gsub(/[^0-9.]/, "", $3); print $3, name target }' \
+               /^    "version": /  { version = $4 }
+               /^    "target": /   { target = $4; gsub(/ /, "-", target) }
+               /^    "duration": / { gsub(/[^0-9.]/, "", $3); print $3, name "@" version target }' \
         "$work/ours/target/cargo-timings/cargo-timing.html" |
-        sort -gr | head -10 | awk '{ printf "      %6.2f %s %s\n", $1, $2, $3 }'
+        sort -gr | head -10 | awk '{ printf "      %6.2f %s\n", $1, $2 }'
 fi
 
 # ---- (b) generated crates: 60 and 600 families ------------------------------------------------

@@ -169,24 +169,11 @@ fn same_series_2_threads(c: &mut Criterion) {
     g.throughput(criterion::Throughput::Elements(BATCH));
 
     g.bench_function("shared_atomic", |b| {
-        b.iter_custom(|iters| {
-            two_threads(iters, &|| {
-                black_box(&SHARED).fetch_add(black_box(1), Ordering::Relaxed);
-            })
-        })
+        b.iter_custom(|iters| two_threads(iters, &shared_inc))
     });
 
     g.bench_function("ours", |b| {
-        b.iter_custom(|iters| {
-            two_threads(iters, &|| {
-                ours::Contended {
-                    method: black_box(ours::Method::Get),
-                    status: black_box(ours::Status::Success),
-                    handler: black_box(ours::Handler::Orgs),
-                }
-                .inc()
-            })
-        })
+        b.iter_custom(|iters| two_threads(iters, &ours_contended_inc))
     });
 
     let pv = prom::requests();
@@ -239,6 +226,72 @@ fn same_series_2_threads(c: &mut Criterion) {
     .get();
     assert_eq!(ours_total % BATCH, 0, "ours lost increments");
     assert_eq!(SHARED.load(Ordering::Relaxed) % BATCH, 0);
+
+    paired_contention();
+}
+
+fn shared_inc() {
+    black_box(&SHARED).fetch_add(black_box(1), Ordering::Relaxed);
+}
+
+fn ours_contended_inc() {
+    ours::Contended {
+        method: black_box(ours::Method::Get),
+        status: black_box(ours::Status::Success),
+        handler: black_box(ours::Handler::Orgs),
+    }
+    .inc()
+}
+
+/// Rounds of the paired measurement.
+const PAIRED_ROUNDS: usize = 101;
+
+/// Ours against the shared atomic, batch for batch: criterion measures the two one after the
+/// other, seconds apart, and on a shared 2-core machine the load changes in between by more
+/// than the difference being judged. Here each round times one batch of each, back to back,
+/// in alternating order, and the per-round ratio's median is the figure for the target.
+/// Written to `<criterion dir>/same_series_2_threads/paired.json` for `ratios`.
+fn paired_contention() {
+    let mut ratios = Vec::with_capacity(PAIRED_ROUNDS);
+    let (mut ours_ns, mut shared_ns) = (Vec::new(), Vec::new());
+    for round in 0..PAIRED_ROUNDS {
+        let (o, s) = if round % 2 == 0 {
+            let s = two_threads(1, &shared_inc);
+            (two_threads(1, &ours_contended_inc), s)
+        } else {
+            let o = two_threads(1, &ours_contended_inc);
+            (o, two_threads(1, &shared_inc))
+        };
+        ratios.push(o.as_secs_f64() / s.as_secs_f64());
+        ours_ns.push(o.as_secs_f64() * 1e9);
+        shared_ns.push(s.as_secs_f64() * 1e9);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (r, o, s) = (
+        median(&mut ratios),
+        median(&mut ours_ns),
+        median(&mut shared_ns),
+    );
+    let (r_p25, r_p75) = (ratios[PAIRED_ROUNDS / 4], ratios[3 * PAIRED_ROUNDS / 4]);
+    println!(
+        "same_series_2_threads/paired: {PAIRED_ROUNDS} alternating rounds, ours {:.3} ms, shared atomic {:.3} ms per batch (medians); ours / shared per round: median {r:.3}, quartiles {r_p25:.3}..{r_p75:.3}",
+        o / 1e6,
+        s / 1e6
+    );
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("target"))
+        .join("criterion")
+        .join("same_series_2_threads");
+    let json = format!(
+        "{{\"rounds\":{PAIRED_ROUNDS},\"ratio_median\":{r},\"ratio_p25\":{r_p25},\"ratio_p75\":{r_p75},\"ours_median_ns\":{o},\"shared_median_ns\":{s}}}\n"
+    );
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("paired.json"), json);
+    }
 }
 
 criterion_group!(
