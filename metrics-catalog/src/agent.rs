@@ -227,13 +227,19 @@ pub struct Heartbeats {
 #[metric(
     counter,
     name = "trc_agent_controlplane_reconnects_total",
+    stability = "beta",
     component = "agent"
 )]
 pub struct ControlplaneReconnects;
 
 /// Overlay network peers this node currently has a tunnel with.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_agent_overlay_peers", component = "agent")]
+#[metric(
+    gauge,
+    name = "trc_agent_overlay_peers",
+    stability = "beta",
+    component = "agent"
+)]
 pub struct OverlayPeers;
 
 /// Age of the oldest overlay peer handshake, in seconds: a stale tunnel shows as a growing age.
@@ -241,6 +247,7 @@ pub struct OverlayPeers;
 #[metric(
     gauge,
     name = "trc_agent_overlay_handshake_age_seconds_max",
+    stability = "beta",
     unit = "seconds",
     component = "agent"
 )]
@@ -248,17 +255,32 @@ pub struct OverlayHandshakeAgeSecondsMax;
 
 /// Instances the control plane wants on this node.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_agent_instances_desired", component = "agent")]
+#[metric(
+    gauge,
+    name = "trc_agent_instances_desired",
+    stability = "beta",
+    component = "agent"
+)]
 pub struct InstancesDesired;
 
 /// Instances whose microVM is running on this node.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_agent_instances_running", component = "agent")]
+#[metric(
+    gauge,
+    name = "trc_agent_instances_running",
+    stability = "beta",
+    component = "agent"
+)]
 pub struct InstancesRunning;
 
 /// Instances on this node passing their health check.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_agent_instances_ready", component = "agent")]
+#[metric(
+    gauge,
+    name = "trc_agent_instances_ready",
+    stability = "beta",
+    component = "agent"
+)]
 pub struct InstancesReady;
 
 /// Time from an instance's start request to ready (or failure), by outcome.
@@ -279,6 +301,7 @@ pub struct InstanceBootDuration {
 #[metric(
     counter,
     name = "trc_agent_instance_failures_total",
+    stability = "beta",
     component = "agent"
 )]
 pub struct InstanceFailures {
@@ -323,6 +346,7 @@ pub struct RootdiskBuildDuration {
 #[metric(
     gauge,
     name = "trc_agent_cache_bytes",
+    stability = "beta",
     unit = "bytes",
     component = "agent"
 )]
@@ -332,7 +356,12 @@ pub struct CacheBytes {
 
 /// Entries evicted from the agent's cache, by kind.
 #[derive(MetricFamily)]
-#[metric(counter, name = "trc_agent_cache_evictions_total", component = "agent")]
+#[metric(
+    counter,
+    name = "trc_agent_cache_evictions_total",
+    stability = "beta",
+    component = "agent"
+)]
 pub struct CacheEvictions {
     pub kind: CacheKind,
 }
@@ -342,6 +371,7 @@ pub struct CacheEvictions {
 #[metric(
     gauge,
     name = "trc_agent_volume_pool_free_bytes",
+    stability = "beta",
     unit = "bytes",
     component = "agent"
 )]
@@ -352,6 +382,7 @@ pub struct VolumePoolFreeBytes;
 #[metric(
     gauge,
     name = "trc_agent_volume_pool_used_bytes",
+    stability = "beta",
     unit = "bytes",
     component = "agent"
 )]

@@ -297,12 +297,22 @@ pub struct AuthDeviceFlowPolls {
 
 /// Database connections currently checked out of the pool.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_db_connections_in_use", component = "control-plane")]
+#[metric(
+    gauge,
+    name = "trc_db_connections_in_use",
+    stability = "beta",
+    component = "control-plane"
+)]
 pub struct DbConnectionsInUse;
 
 /// Maximum size of the database connection pool.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_db_connections_max", component = "control-plane")]
+#[metric(
+    gauge,
+    name = "trc_db_connections_max",
+    stability = "beta",
+    component = "control-plane"
+)]
 pub struct DbConnectionsMax;
 
 /// Time to run one database query, including the wait for a pooled connection, by query class.

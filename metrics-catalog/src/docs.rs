@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use metrics_runtime::{FamilyDescriptor, LabelDescriptor, MetricKind};
+use metrics_runtime::{FamilyDescriptor, LabelDescriptor, MetricKind, Stability};
 
 use crate::{COMPONENTS, Component};
 
@@ -41,7 +41,15 @@ fn write_reference(out: &mut String) -> std::fmt::Result {
          exposed from the first scrape, so the worst-case series count of a family is also what a scrape of it returns."
     )?;
     writeln!(out)?;
+    writeln!(
+        out,
+        "[`operations.md`](operations.md) tells how to check a running exporter against this reference \
+         (`metrics-catalog check`), find families declared but never recorded, and use the generated Prometheus \
+         rules and Grafana dashboards."
+    )?;
+    writeln!(out)?;
     write_summary(out)?;
+    write_stability(out)?;
     write_deviations(out)?;
     for c in COMPONENTS {
         write_component(out, c)?;
@@ -79,6 +87,70 @@ fn write_summary(out: &mut String) -> std::fmt::Result {
          series per bound and `+Inf`, `_sum` and `_count`. Each family is also held to its own budget (rule R9)."
     )?;
     writeln!(out)?;
+    Ok(())
+}
+
+fn write_stability(out: &mut String) -> std::fmt::Result {
+    let all: Vec<&FamilyDescriptor> = COMPONENTS.iter().flat_map(Component::descriptors).collect();
+    let count = |level: Stability| all.iter().filter(|d| d.stability == level).count();
+    let deprecated: Vec<&&FamilyDescriptor> = all
+        .iter()
+        .filter(|d| d.deprecated_since.is_some())
+        .collect();
+    writeln!(out, "## Stability")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Every family has a stability level, graded as Kubernetes grades its metrics, and its HELP text starts \
+         with it as Kubernetes writes it: `[ALPHA] ` or `[BETA] ` (nothing for stable), then \
+         `(Deprecated since X) ` for a deprecated family."
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| level | promise | families |")?;
+    writeln!(out, "| --- | --- | ---: |")?;
+    writeln!(
+        out,
+        "| alpha | may change or go without notice | {} |",
+        count(Stability::Alpha)
+    )?;
+    writeln!(
+        out,
+        "| beta | changes only after a deprecation period | {} |",
+        count(Stability::Beta)
+    )?;
+    writeln!(
+        out,
+        "| stable | name, type, labels and values are kept | {} |",
+        count(Stability::Stable)
+    )?;
+    writeln!(
+        out,
+        "| deprecated | still exposed, going away | {} |",
+        deprecated.len()
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Seed 000 is a draft policy, so no family is stable yet. A family is beta when seed 000 itself fixes its \
+         whole shape: its name, its type, and either no labels or every value of its labels (the unschedulable \
+         reasons, the agent failure reasons, the cache kinds, the SNI results); histograms stay alpha because \
+         their buckets are the catalog's choice. Every other family is alpha: the catalog chose its label values, \
+         buckets or name (see the deviations below), and a review of the seed may change them. \
+         `metrics-catalog check` warns when a scrape exposes a deprecated family."
+    )?;
+    writeln!(out)?;
+    for d in deprecated {
+        writeln!(
+            out,
+            "- [`{}`](#{}) is deprecated since {}.",
+            d.name,
+            d.name,
+            d.deprecated_since.unwrap_or("?")
+        )?;
+    }
+    if all.iter().any(|d| d.deprecated_since.is_some()) {
+        writeln!(out)?;
+    }
     Ok(())
 }
 
@@ -137,23 +209,24 @@ fn write_component(out: &mut String, c: &Component) -> std::fmt::Result {
     writeln!(out)?;
     writeln!(
         out,
-        "| family | type | labels | worst-case series | budget |"
+        "| family | type | stability | labels | worst-case series | budget |"
     )?;
-    writeln!(out, "| --- | --- | --- | ---: | ---: |")?;
+    writeln!(out, "| --- | --- | --- | --- | ---: | ---: |")?;
     let descriptors = c.descriptors();
     for d in &descriptors {
         writeln!(
             out,
-            "| [`{}`](#{}) | {} | {} | {} | {} |",
+            "| [`{}`](#{}) | {} | {} | {} | {} | {} |",
             d.name,
             d.name,
             d.kind,
+            stability(d),
             label_names(d),
-            crate::family_series(d),
+            d.worst_case_series,
             d.max_series
         )?;
     }
-    writeln!(out, "| **total** | | | **{}** | |", c.worst_case_series())?;
+    writeln!(out, "| **total** | | | | **{}** | |", c.worst_case_series())?;
     writeln!(out)?;
     for d in descriptors {
         write_family(out, d)?;
@@ -169,6 +242,7 @@ fn write_family(out: &mut String, d: &FamilyDescriptor) -> std::fmt::Result {
     writeln!(out, "| | |")?;
     writeln!(out, "| --- | --- |")?;
     writeln!(out, "| type | {} |", d.kind)?;
+    writeln!(out, "| stability | {} |", stability(d))?;
     writeln!(out, "| unit | {} |", d.unit.unwrap_or("none"))?;
     writeln!(out, "| labels | {} |", label_names(d))?;
     if d.kind == MetricKind::Histogram {
@@ -177,6 +251,14 @@ fn write_family(out: &mut String, d: &FamilyDescriptor) -> std::fmt::Result {
     }
     writeln!(out, "| worst-case series | {} |", crate::series_formula(d))?;
     writeln!(out, "| series budget | {} |", d.max_series)?;
+    if let Some(split) = crate::rules::error_split(d) {
+        writeln!(
+            out,
+            "| error values | `{}` in `{}` (what `metrics-catalog rules` counts as errors) |",
+            split.label,
+            split.errors.join("`, `")
+        )?;
+    }
     for reason in d.deviations {
         writeln!(out, "| deviation | {} |", cell(reason))?;
     }
@@ -219,6 +301,14 @@ fn write_label(out: &mut String, l: &LabelDescriptor) -> std::fmt::Result {
     }
     writeln!(out)?;
     Ok(())
+}
+
+/// `beta`, or `alpha, deprecated since 1.2.0`.
+fn stability(d: &FamilyDescriptor) -> String {
+    match d.deprecated_since {
+        Some(v) => format!("{}, deprecated since {v}", d.stability.as_str()),
+        None => d.stability.as_str().to_string(),
+    }
 }
 
 fn label_names(d: &FamilyDescriptor) -> String {

@@ -164,7 +164,12 @@ pub struct UpstreamConnectFailures {
 
 /// Routes in the routing configuration currently serving.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_edge_routes_loaded", component = "edge")]
+#[metric(
+    gauge,
+    name = "trc_edge_routes_loaded",
+    stability = "beta",
+    component = "edge"
+)]
 pub struct RoutesLoaded;
 
 /// Attempts to apply a new routing configuration, by outcome.
@@ -218,7 +223,12 @@ pub struct BackendsActiveByProtocol {
 
 /// SNI sniffs of incoming TLS connections, by outcome.
 #[derive(MetricFamily)]
-#[metric(counter, name = "trc_edge_sni_sniffs_total", component = "edge")]
+#[metric(
+    counter,
+    name = "trc_edge_sni_sniffs_total",
+    stability = "beta",
+    component = "edge"
+)]
 pub struct SniSniffs {
     pub result: SniResult,
 }
@@ -238,7 +248,12 @@ pub struct SniSniffDuration {
 
 /// Routes in the serving configuration with PROXY protocol v2 enabled.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_edge_proxy_v2_enabled_routes", component = "edge")]
+#[metric(
+    gauge,
+    name = "trc_edge_proxy_v2_enabled_routes",
+    stability = "beta",
+    component = "edge"
+)]
 pub struct ProxyV2EnabledRoutes;
 
 /// PROXY protocol v2 headers written to backends, by outcome.

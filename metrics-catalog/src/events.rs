@@ -116,7 +116,12 @@ pub struct EventAppendDuration {
 
 /// Rows in the events table (approximate, from the planner's statistics).
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_events_table_rows", component = "events")]
+#[metric(
+    gauge,
+    name = "trc_events_table_rows",
+    stability = "beta",
+    component = "events"
+)]
 pub struct EventsTableRows;
 
 /// Size of the events table with its indexes, in bytes (approximate).
@@ -124,6 +129,7 @@ pub struct EventsTableRows;
 #[metric(
     gauge,
     name = "trc_events_table_size_bytes",
+    stability = "beta",
     unit = "bytes",
     component = "events"
 )]

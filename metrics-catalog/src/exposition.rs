@@ -432,7 +432,11 @@ mod tests {
     fn parses_what_the_runtime_writes() {
         let text = "# HELP a_total Help with \\\\ and \\n.\n# TYPE a_total counter\na_total{x=\"q\\\"u\\\\o\\nte\"} 3\na_total{x=\"b\",} 4 1700000000000\n# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.75\nh_count 2\n# a comment\nuntyped_thing NaN\n";
         let e = parse(text).unwrap_or_else(|e| panic!("{e}"));
-        let family = |n: &str| e.family(n).unwrap_or_else(|| panic!("family {n} missing")).clone();
+        let family = |n: &str| {
+            e.family(n)
+                .unwrap_or_else(|| panic!("family {n} missing"))
+                .clone()
+        };
         assert_eq!(e.families.len(), 3);
         let a = family("a_total");
         assert_eq!(a.kind, "counter");

@@ -24,7 +24,7 @@ pub struct ComponentView {
     pub title: &'static str,
     /// What the component is.
     pub about: &'static str,
-    /// The sum of the families' `exposed_series`.
+    /// The sum of the families' `worst_case_series`.
     pub worst_case_series: usize,
     /// The families, in the order seed 000 lists them.
     pub families: Vec<FamilyView>,
@@ -48,18 +48,19 @@ pub struct FamilyView {
     pub buckets: &'static [f64],
     /// Number of label combinations.
     pub label_sets: usize,
-    /// Worst-case series as the descriptor states them (rule R9: `buckets + 2` per histogram
-    /// label set).
+    /// Worst-case series, as a scrape returns them: the label sets, times `buckets + 3` for a
+    /// histogram (each bound, `+Inf`, `_sum`, `_count`).
     pub worst_case_series: usize,
-    /// Worst-case series as a scrape returns them ([`crate::family_series`]: the `+Inf`
-    /// bucket counted too).
-    pub exposed_series: usize,
     /// The series budget the family is held to.
     pub max_series: usize,
     /// The component named in the declaration.
     pub component: Option<&'static str>,
     /// Declared deviations from the naming policy or from seed 000, each with its reason.
     pub deviations: &'static [&'static str],
+    /// `alpha`, `beta` or `stable`, as Kubernetes grades metrics.
+    pub stability: &'static str,
+    /// The version since which the family is deprecated, if it is.
+    pub deprecated_since: Option<&'static str>,
     /// The Rust type declaring the family, with its module.
     pub declared_by: String,
 }
@@ -78,6 +79,9 @@ pub struct LabelView {
     pub doc: &'static str,
     /// The reason given when the label name needed a waiver (rule R14).
     pub waiver: Option<&'static str>,
+    /// For a capped string label, how many distinct values get their own series before the
+    /// rest fold into `__overflow__`; `values` is then empty. `null` for enums.
+    pub cap: Option<usize>,
     /// Every value, in declaration order.
     pub values: Vec<ValueView>,
 }
@@ -132,10 +136,11 @@ impl FamilyView {
             buckets: d.buckets,
             label_sets: d.label_sets,
             worst_case_series: d.worst_case_series,
-            exposed_series: crate::family_series(d),
             max_series: d.max_series,
             component: d.component,
             deviations: d.deviations,
+            stability: d.stability.as_str(),
+            deprecated_since: d.deprecated_since,
             declared_by: format!("{}::{}", d.module_path, d.type_name),
         }
     }
@@ -149,6 +154,7 @@ impl LabelView {
             type_doc: l.type_doc,
             doc: l.doc,
             waiver: l.waiver,
+            cap: l.cap,
             values: l
                 .values
                 .iter()

@@ -2,8 +2,10 @@
 //! declared once with the `metrics-runtime` DSL, one module per component.
 //!
 //! Everything else is generated from the families' descriptors (policy P5): the Markdown
-//! reference ([`docs::render`]), the JSON view ([`json::Catalog`]) and the sample exposition
-//! ([`sample`]). The `metrics-catalog` binary is the command-line front end to them.
+//! reference ([`docs::render`]), the JSON view ([`json::Catalog`]), the sample exposition
+//! ([`sample`]), the compliance checker ([`check`]), Prometheus recording and alerting rules
+//! ([`rules`]) and Grafana dashboards ([`dashboard`]). The `metrics-catalog` binary is the
+//! command-line front end to them.
 //!
 //! ```
 //! let scheduler = metrics_catalog::component("scheduler").map(|c| c.descriptors());
@@ -12,17 +14,25 @@
 //! ```
 
 pub mod agent;
+pub mod check;
 pub mod control_plane;
+pub mod dashboard;
 pub mod docs;
 pub mod edge;
 pub mod events;
 pub mod exposition;
 pub mod json;
 pub mod projections;
+pub mod rules;
 pub mod scheduler;
+pub mod scrape;
 pub mod serve;
 
 use metrics_runtime::{Family, FamilyDescriptor, MetricKind, Registry, RegistryError};
+
+/// The platform's metric name prefix (seed 000: "Prefix all platform metrics with `trc_`"),
+/// as this crate's `[package.metadata.metrics] prefix` declares it (a test checks they agree).
+pub const PREFIX: &str = "trc_";
 
 /// A component of the platform, as named on the command line, with its families.
 ///
@@ -61,9 +71,11 @@ impl Component {
         Ok(registry)
     }
 
-    /// The component's worst-case series: the sum of [`family_series`] over its families.
+    /// The component's worst-case series: the sum of its families' `worst_case_series`.
     pub fn worst_case_series(&self) -> usize {
-        self.families().map(|f| family_series(f.descriptor())).sum()
+        self.families()
+            .map(|f| f.descriptor().worst_case_series)
+            .sum()
     }
 }
 
@@ -92,25 +104,9 @@ pub fn registry() -> Result<Registry, RegistryError> {
     Ok(registry)
 }
 
-/// The worst-case series count of the whole catalog: [`family_series`] summed over every
-/// family.
+/// The worst-case series count of the whole catalog: every family's `worst_case_series`.
 pub fn worst_case_series() -> usize {
     COMPONENTS.iter().map(Component::worst_case_series).sum()
-}
-
-/// The worst-case series of one family, as a scrape returns them: every label combination,
-/// and for a histogram one `_bucket` series per declared bound plus the `+Inf` bucket, `_sum`
-/// and `_count` per label set.
-///
-/// Computed from the descriptor's label sets and buckets rather than read from its
-/// `worst_case_series`, which (rule R9 as the runtime implements it) counts `buckets + 2` per
-/// histogram label set and so leaves out the `+Inf` bucket. The catalog's tests check this
-/// figure against the lines `sample` prints.
-pub fn family_series(d: &FamilyDescriptor) -> usize {
-    match d.kind {
-        MetricKind::Histogram => d.label_sets * (d.buckets.len() + 3),
-        _ => d.label_sets,
-    }
 }
 
 /// The exposition text of the given components' families with every label combination
@@ -141,7 +137,7 @@ pub fn series_formula(d: &FamilyDescriptor) -> String {
         MetricKind::Histogram => format!(
             "{sets} × ({} bounds + `+Inf` + `_sum` + `_count`) = {}",
             d.buckets.len(),
-            family_series(d)
+            d.worst_case_series
         ),
         _ => sets,
     }

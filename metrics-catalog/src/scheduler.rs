@@ -148,6 +148,7 @@ pub enum RolloutFailureReason {
 #[metric(
     counter,
     name = "trc_scheduler_reconcile_runs_total",
+    stability = "beta",
     component = "scheduler"
 )]
 pub struct ReconcileRuns;
@@ -225,6 +226,7 @@ pub struct InstanceStops {
 #[metric(
     counter,
     name = "trc_scheduler_unschedulable_total",
+    stability = "beta",
     component = "scheduler"
 )]
 pub struct Unschedulable {

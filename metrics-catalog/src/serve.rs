@@ -183,8 +183,10 @@ fn pick<T: LabelValue>(tick: u64, salt: u64) -> T {
     T::VALUES[0]
 }
 
-/// One tick of simulated work across the components. The group reconcile durations cycle
-/// through 10, 20, ..., 100 ms so the end-to-end test knows the quantiles to expect.
+/// One tick of simulated work across the components: every family but the HTTP ones (which
+/// the middleware records) is recorded, or set to a non-zero value, within the first two ticks
+/// (`metrics-catalog coverage --ticks 2` lists only the HTTP families). The group reconcile durations cycle through 10, 20, ..., 100 ms so the
+/// end-to-end test knows the quantiles to expect.
 pub fn simulate_tick(tick: u64) {
     let cycle = (tick % 10 + 1) as f64 / 100.0;
     // scheduler
@@ -252,6 +254,11 @@ pub fn simulate_tick(tick: u64) {
     for m in agent::Mount::VALUES {
         agent::DiskFreeBytes { mount: *m }.set(1e11);
     }
+    // The cache is over its limit half of the time, and evicts.
+    agent::DiskPressure {
+        kind: agent::PressureKind::Cache,
+    }
+    .set(if tick % 100 < 50 { 1.0 } else { 0.0 });
     let sd = pick::<agent::SecretsDeliveryResult>(tick, 14);
     agent::SecretsDeliveries {
         result: sd,
@@ -296,6 +303,9 @@ pub fn simulate_tick(tick: u64) {
     if tick % 20 == 0 {
         projections::ProjectionErrors { projection: p }.inc();
     }
+    if tick % 50 == 0 {
+        projections::ProjectionRebuilds { projection: p }.inc();
+    }
     // control plane, besides HTTP (which the middleware records)
     control_plane::AuthTokenMints {
         grant_type: pick(tick, 21),
@@ -319,6 +329,12 @@ pub fn simulate_tick(tick: u64) {
     if tick % 4 == 0 {
         control_plane::IdempotencyHits {
             endpoint: pick(tick, 26),
+        }
+        .inc();
+    }
+    if tick % 8 == 0 {
+        control_plane::IdempotencyConflicts {
+            endpoint: pick(tick, 34),
         }
         .inc();
     }

@@ -124,6 +124,11 @@ fn every_command_has_help() {
         vec!["docs", "--help"],
         vec!["json", "--help"],
         vec!["sample", "--help"],
+        vec!["serve", "--help"],
+        vec!["check", "--help"],
+        vec!["coverage", "--help"],
+        vec!["rules", "--help"],
+        vec!["dashboard", "--help"],
         vec!["help", "docs"],
     ] {
         let out = run(&args);
@@ -135,8 +140,31 @@ fn every_command_has_help() {
         );
     }
     let top = stdout(&run(&["--help"]));
-    for command in ["docs", "json", "sample"] {
+    for command in [
+        "docs",
+        "json",
+        "sample",
+        "serve",
+        "check",
+        "coverage",
+        "rules",
+        "dashboard",
+    ] {
         assert!(top.contains(command), "{top}");
+    }
+    let check = stdout(&run(&["check", "--help"]));
+    for promise in [
+        "plain HTTP only",
+        "--token",
+        "--file",
+        "--format",
+        "--coverage",
+        "Exit 0 compliant, 1 violations, 2 bad input",
+    ] {
+        assert!(
+            check.contains(promise),
+            "check --help mentions {promise}: {check}"
+        );
     }
     let sample = stdout(&run(&["sample", "--help"]));
     assert!(
@@ -149,6 +177,8 @@ fn every_command_has_help() {
 fn bad_arguments_exit_2() {
     for args in [
         vec!["sample", "--component", "billing"],
+        vec!["rules", "--component", "billing"],
+        vec!["dashboard", "--component", "billing"],
         vec!["frobnicate"],
         vec![],
     ] {

@@ -1,5 +1,5 @@
-//! Snapshots of the outputs people and tools read: the Markdown reference and the JSON view,
-//! as the binary prints them. A change to a declaration shows up here as a reviewable diff
+//! Snapshots of the outputs people and tools read: the Markdown reference, the JSON view, the
+//! Prometheus rules and the Grafana dashboard, as the binary prints them. A change to a declaration shows up here as a reviewable diff
 //! (`cargo insta review`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -27,4 +27,14 @@ fn docs_snapshot() {
 #[test]
 fn json_snapshot() {
     insta::assert_snapshot!("json", output(&["json"]));
+}
+
+#[test]
+fn rules_snapshot() {
+    insta::assert_snapshot!("rules", output(&["rules"]));
+}
+
+#[test]
+fn dashboard_snapshot() {
+    insta::assert_snapshot!("dashboard", output(&["dashboard"]));
 }
