@@ -178,12 +178,14 @@ pub(crate) fn write_header(
 /// Writes one family: HELP, TYPE and every series, in label-set index order (enum declaration
 /// order, last label fastest). `global` holds pre-rendered, escaped labels added to every
 /// series (`a="x",b="y"`), or is empty.
-pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) {
+pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) -> usize {
     encode_family_as(family, global, out, Format::Text)
 }
 
-/// [`encode_family`] in a chosen format.
-pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format: Format) {
+/// [`encode_family`] in a chosen format. Returns the number of samples written (each
+/// histogram bucket, `_sum` and `_count` is one), so a caller can count series without
+/// re-reading the output.
+pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format: Format) -> usize {
     let d = family.descriptor();
     write_header(
         out,
@@ -194,6 +196,7 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
         &d.exposed_help(),
     );
     let labels = family.rendered_labels();
+    let mut written = 0;
     match family.slots() {
         Slots::Counter(slots) => {
             for (slot, rendered) in slots.iter().zip(labels.iter()) {
@@ -203,6 +206,7 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 out.push(b' ');
                 write_u64(slot.load(Ordering::Relaxed), out);
                 out.push(b'\n');
+                written += 1;
             }
         }
         Slots::Gauge(slots) => {
@@ -213,6 +217,7 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 out.push(b' ');
                 write_f64(f64::from_bits(slot.load(Ordering::Relaxed)), out);
                 out.push(b'\n');
+                written += 1;
             }
         }
         Slots::Histogram { buckets, sums } => {
@@ -258,9 +263,11 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 out.push(b' ');
                 write_u64(cumulative, out);
                 out.push(b'\n');
+                written += row.len() + 2;
             }
         }
     }
+    written
 }
 
 #[cfg(test)]

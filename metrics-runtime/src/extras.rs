@@ -86,6 +86,7 @@ pub(crate) fn sample(
 /// One family of labelled samples: header, then each sample.
 type Samples<'a> = Vec<(Vec<(&'a str, &'a str)>, f64)>;
 
+/// Writes one family and returns the number of samples written.
 fn family(
     out: &mut Vec<u8>,
     format: Format,
@@ -94,11 +95,12 @@ fn family(
     kind: &str,
     help: &str,
     samples: &Samples<'_>,
-) {
+) -> usize {
     header(out, format, name, kind, help);
     for (labels, value) in samples {
         sample(out, name, global, labels, *value);
     }
+    samples.len()
 }
 
 pub(crate) fn encode_build_info(
@@ -107,7 +109,7 @@ pub(crate) fn encode_build_info(
     prefix: &str,
     global: &str,
     info: &BuildInfo,
-) {
+) -> usize {
     let labels = vec![
         ("commit", info.commit.as_str()),
         ("rustc", info.rustc.as_str()),
@@ -121,7 +123,7 @@ pub(crate) fn encode_build_info(
         "gauge",
         "Build of the running program: version, commit and compiler; always 1.",
         &vec![(labels, 1.0)],
-    );
+    )
 }
 
 pub(crate) fn encode_self_metrics(
@@ -130,7 +132,7 @@ pub(crate) fn encode_self_metrics(
     prefix: &str,
     global: &str,
     stats: &ScrapeStats,
-) {
+) -> usize {
     let mut capped: Vec<_> = crate::capped::CAPPED_LABELS.iter().collect();
     capped.sort_by_key(|c| c.type_name());
     let by_label = |value: fn(&dyn CappedInfo) -> f64| -> Samples<'static> {
@@ -184,23 +186,26 @@ pub(crate) fn encode_self_metrics(
             ],
         ),
     ];
-    for (suffix, kind, help, samples) in &families {
-        family(
-            out,
-            format,
-            global,
-            &format!("{prefix}{suffix}"),
-            kind,
-            help,
-            samples,
-        );
-    }
+    families
+        .iter()
+        .map(|(suffix, kind, help, samples)| {
+            family(
+                out,
+                format,
+                global,
+                &format!("{prefix}{suffix}"),
+                kind,
+                help,
+                samples,
+            )
+        })
+        .sum()
 }
 
 /// The standard `process_*` metrics, read from `/proc/self` on Linux; nothing elsewhere.
-pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, format: Format, global: &str) {
+pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, format: Format, global: &str) -> usize {
     let Some(p) = ProcessStats::read() else {
-        return;
+        return 0;
     };
     let rows: [(&str, &str, &str, Option<f64>); 6] = [
         (
@@ -240,11 +245,11 @@ pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, format: Format, global: 
             p.start_time_seconds,
         ),
     ];
-    for (name, kind, help, value) in rows {
-        if let Some(v) = value {
-            family(out, format, global, name, kind, help, &vec![(vec![], v)]);
-        }
-    }
+    rows.into_iter()
+        .filter_map(|(name, kind, help, value)| {
+            value.map(|v| family(out, format, global, name, kind, help, &vec![(vec![], v)]))
+        })
+        .sum()
 }
 
 /// What `/proc/self` says about this process.

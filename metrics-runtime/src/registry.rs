@@ -253,34 +253,37 @@ impl Registry {
     pub fn encode_into_as(&self, out: &mut Vec<u8>, format: Format) {
         let format = self.format_for(format);
         let started = std::time::Instant::now();
-        let from = out.len();
+        // Samples written, counted by the encoders themselves (no second pass over the
+        // output), for the `scrape_series` self-metric.
+        let mut samples = 0;
         for f in &self.families {
-            encode::encode_family_as(f, &self.global_labels, out, format);
+            samples += encode::encode_family_as(f, &self.global_labels, out, format);
         }
         if let Some((prefix, info)) = &self.build_info {
-            extras::encode_build_info(out, format, prefix, &self.global_labels, info);
+            samples += extras::encode_build_info(out, format, prefix, &self.global_labels, info);
         }
         if self.process_metrics {
-            extras::encode_process_metrics(out, format, &self.global_labels);
+            samples += extras::encode_process_metrics(out, format, &self.global_labels);
         }
         if let Some(prefix) = &self.self_metrics {
-            extras::encode_self_metrics(out, format, prefix, &self.global_labels, &self.stats);
+            samples +=
+                extras::encode_self_metrics(out, format, prefix, &self.global_labels, &self.stats);
         }
         if let Some(reg) = &self.prometheus {
+            let from = out.len();
             let mfs = reg.gather();
             use prometheus::Encoder;
             // Writing into a Vec cannot fail; a metric the encoder rejects is left out.
             let _ = prometheus::TextEncoder::new().encode(&mfs, out);
+            samples += out[from..]
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty() && l[0] != b'#')
+                .count();
         }
         if format == Format::OpenMetrics {
             out.extend_from_slice(b"# EOF\n");
         }
-        // What the self-metrics report about this scrape; only counted when they are exposed.
         if self.self_metrics.is_some() {
-            let samples = out[from..]
-                .split(|&b| b == b'\n')
-                .filter(|l| !l.is_empty() && l[0] != b'#')
-                .count();
             self.stats
                 .last_series
                 .store(samples as u64, Ordering::Relaxed);

@@ -274,3 +274,54 @@ fn coverage_lists_families_never_recorded() {
     let names: Vec<&str> = r.unrecorded().iter().map(|f| f.name()).collect();
     assert_eq!(names, ["snap_never_recorded_total"]);
 }
+
+/// The sample lines of an exposition: neither comments nor blank lines.
+fn sample_lines(text: &str) -> usize {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .count()
+}
+
+/// The value of an unlabelled sample `name` in `text`.
+fn value_of(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// `scrape_series` reports what the previous exposition held, counted by the encoders as they
+/// write (typed families, build info, process and self metrics, a hand-written `prometheus`
+/// registry), in both formats.
+#[test]
+fn scrape_series_counts_the_samples_of_the_previous_exposition() {
+    let prom = prometheus::Registry::new();
+    let hand = prometheus::IntCounterVec::new(
+        prometheus::Opts::new("snap_series_hand_total", "A hand-written counter."),
+        &["k"],
+    )
+    .expect("valid");
+    for k in ["a", "b", "c"] {
+        hand.with_label_values(&[k]).inc();
+    }
+    prom.register(Box::new(hand)).expect("new");
+    let reg = registry()
+        .with_build_info("snap_", metrics_runtime::build_info!())
+        .with_process_metrics(true)
+        .with_self_metrics("snap_metrics_")
+        .with_prometheus(prom);
+    let first = reg.encode_text();
+    let second = reg.encode_text();
+    assert_eq!(
+        value_of(&second, "snap_metrics_scrape_series"),
+        Some(sample_lines(&first) as f64),
+        "scrape_series after\n{first}"
+    );
+    // Without the hand-written registry OpenMetrics is served; its `# EOF` is no sample.
+    let reg = registry().with_self_metrics("snap_metrics_");
+    let first = reg.encode_as(metrics_runtime::Format::OpenMetrics);
+    let second = reg.encode_as(metrics_runtime::Format::OpenMetrics);
+    assert!(first.ends_with("# EOF\n"));
+    assert_eq!(
+        value_of(&second, "snap_metrics_scrape_series"),
+        Some(sample_lines(&first) as f64)
+    );
+}
