@@ -40,17 +40,21 @@ pub fn find_tool(name: &str, test: &str) -> Option<PathBuf> {
 /// and everything it printed.
 pub fn promtool_check_metrics(text: &str, test: &str) -> Option<(bool, String)> {
     let promtool = find_tool("promtool", test)?;
-    let mut child = Command::new(promtool)
+    let mut child = Command::new(&promtool)
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .ok()?;
+        .unwrap_or_else(|e| panic!("{test}: cannot start {}: {e}", promtool.display()));
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(text.as_bytes()).ok()?;
+        stdin
+            .write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{test}: cannot write to promtool: {e}"));
     }
-    let out = child.wait_with_output().ok()?;
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("{test}: promtool did not finish: {e}"));
     let mut printed = String::from_utf8_lossy(&out.stdout).into_owned();
     printed.push_str(&String::from_utf8_lossy(&out.stderr));
     Some((out.status.success(), printed))

@@ -1,9 +1,11 @@
 //! Two threads each increment one series ten million times while a third encodes: the total is
-//! exact and every encode is well formed.
+//! exact and every encode parses with
+//! the checker's strict parser, its counters never go backwards and its histogram is consistent.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use metrics_catalog::exposition;
 use metrics_runtime::{LabelValue, MetricFamily, Registry};
 
 /// Which side of the test recorded.
@@ -52,20 +54,36 @@ fn two_threads_ten_million_increments_each_with_concurrent_encodes() {
             let mut last_shared = 0u64;
             while !done.load(Ordering::Relaxed) {
                 let text = reg.encode_text();
-                let shared = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("conc_shared_total "))
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .expect("shared counter line parses");
+                // Every encode parses with the checker's strict parser.
+                let parsed = exposition::parse(&text)
+                    .unwrap_or_else(|e| panic!("encode #{encodes} does not parse: {e}"));
+                let value = |family: &str, sample: &str, le: Option<&str>| {
+                    parsed
+                        .family(family)
+                        .and_then(|f| {
+                            f.samples
+                                .iter()
+                                .find(|s| s.name == sample && s.label("le") == le)
+                        })
+                        .map(|s| s.value)
+                        .unwrap_or_else(|| panic!("{sample} missing from encode #{encodes}"))
+                };
+                let shared = value("conc_shared_total", "conc_shared_total", None) as u64;
                 assert!(shared >= last_shared, "a counter went backwards");
                 last_shared = shared;
-                for line in text.lines().filter(|l| !l.starts_with('#')) {
-                    let value = line.rsplit(' ').next().unwrap_or("");
-                    assert!(
-                        value.parse::<f64>().is_ok(),
-                        "unparsable sample line {line:?}"
-                    );
-                }
+                // A histogram is consistent within one encode: buckets cumulative, and
+                // `_count` is the `+Inf` bucket.
+                let h = "conc_observed_seconds";
+                let (b1, b2, inf) = (
+                    value(h, "conc_observed_seconds_bucket", Some("0.5")),
+                    value(h, "conc_observed_seconds_bucket", Some("1")),
+                    value(h, "conc_observed_seconds_bucket", Some("+Inf")),
+                );
+                assert!(
+                    b1 <= b2 && b2 <= inf,
+                    "buckets not cumulative: {b1} {b2} {inf}"
+                );
+                assert_eq!(value(h, "conc_observed_seconds_count", None), inf);
                 encodes += 1;
             }
             encodes

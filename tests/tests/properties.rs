@@ -11,6 +11,21 @@ use metrics_runtime::{
 };
 use proptest::prelude::*;
 
+/// Arbitrary text: any Unicode scalar value, control characters included, with the characters
+/// the format escapes (backslash, double quote, newline) and other line breaks drawn often.
+/// (`any::<String>()` draws from `\PC*`, which has no control characters, so it never tries a
+/// newline.)
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            4 => any::<char>(),
+            1 => prop::sample::select(vec!['\\', '"', '\n', '\r', '\t', '\0', '{', '}', '=', ',', ' ', '#']),
+        ],
+        0..48,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
 metrics_runtime::capped_label! {
     /// Arbitrary values, many slots.
     pub struct AnyValue(cap = 100000);
@@ -55,7 +70,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn capped_label_values_round_trip(v in any::<String>()) {
+    fn capped_label_values_round_trip(v in text()) {
         let label = AnyValue::new(&v);
         prop_assume!(!label.is_overflow());
         Values { value: label }.inc();
@@ -69,7 +84,7 @@ proptest! {
     }
 
     #[test]
-    fn global_label_values_round_trip(v in any::<String>()) {
+    fn global_label_values_round_trip(v in text()) {
         let mut reg = Registry::new();
         reg.register::<Level>().map_err(|e| TestCaseError::fail(e.to_string()))?;
         reg.set_global_labels(&[("zone", v.as_str())]).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -81,7 +96,7 @@ proptest! {
     }
 
     #[test]
-    fn help_texts_round_trip(help in any::<String>()) {
+    fn help_texts_round_trip(help in text()) {
         let mut reg = Registry::new();
         reg.register_family(family_with_help("prop_help_total", &help)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let text = reg.encode_text();
@@ -104,12 +119,12 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_config_text_never_panics(text in any::<String>()) {
+    fn arbitrary_config_text_never_panics(text in text()) {
         let _ = MetricsConfig::from_toml_str(&text);
     }
 
     #[test]
-    fn arbitrary_config_values_give_keyed_errors(key in "(ENABLED|PATH|PROCESS_METRICS|GLOBAL_LABELS|AUTH_TOKEN|AUTH_TRUSTED_CIDRS|AUTH_TRUSTED_PROXIES|AUTH_TRUST_NETWORK)", value in any::<String>()) {
+    fn arbitrary_config_values_give_keyed_errors(key in "(ENABLED|PATH|PROCESS_METRICS|GLOBAL_LABELS|AUTH_TOKEN|AUTH_TRUSTED_CIDRS|AUTH_TRUSTED_PROXIES|AUTH_TRUST_NETWORK)", value in text()) {
         let var = format!("P_{key}");
         if let Err(e) = MetricsConfig::default().with_vars("P_", [(var.clone(), value.clone())]) {
             // The error names the variable, or the key it set (path, global_labels.X, ...).
@@ -131,7 +146,7 @@ fn promtool_accepts_arbitrary_help_and_label_values() {
     let mut reg = Registry::new();
     let mut values = Vec::new();
     for i in 0..64 {
-        let help = any::<String>()
+        let help = text()
             .new_tree(&mut runner)
             .map(|t| t.current())
             .unwrap_or_default();
@@ -141,11 +156,17 @@ fn promtool_accepts_arbitrary_help_and_label_values() {
             &format!("h{help}"),
         ))
         .expect("unique");
-        let v = any::<String>()
+        let v = text()
             .new_tree(&mut runner)
             .map(|t| t.current())
             .unwrap_or_default();
         values.push(v);
+    }
+    for special in ['\n', '\\', '"', '\r', '\0'] {
+        assert!(
+            values.iter().any(|v| v.contains(special)),
+            "the batch tries {special:?}"
+        );
     }
     for v in &values {
         Values {
