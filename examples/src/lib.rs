@@ -13,7 +13,6 @@
 //! What each seed asked for, what the policy rejected and how it was rewritten is in
 //! `docs/seeds.md`.
 
-pub mod grafana;
 pub mod seed001_axum_server;
 pub mod seed002_backup_manager;
 pub mod seed003_orchestrator;

@@ -444,7 +444,7 @@ pub fn run_demo() -> Result<String, Box<dyn std::error::Error>> {
 /// The seed's Grafana dashboard (P6-05): its six panels, written against the descriptors'
 /// names and label values, then one generated panel per family.
 pub fn dashboard() -> serde_json::Value {
-    use crate::grafana::{self, Panel};
+    use metrics_catalog::dashboard::{self, Meta, Panel, Row};
     let n = |d: &metrics_runtime::FamilyDescriptor| d.name;
     let online = n(HostsOnline::DESCRIPTOR);
     let hosts = n(Hosts::DESCRIPTOR);
@@ -506,7 +506,19 @@ pub fn dashboard() -> serde_json::Value {
             )],
         ),
     ];
-    let families: Vec<&'static metrics_runtime::FamilyDescriptor> =
-        SEED.families().map(|f| f.descriptor()).collect();
-    grafana::dashboard("restic-manager", "restic-manager", &panels, &families)
+    dashboard::build(
+        Meta {
+            title: "restic-manager",
+            uid: "restic-manager",
+            description: "Seed 002's dashboard, generated from the family descriptors.",
+            tags: &["restic-manager", "generated"],
+        },
+        &[
+            Row {
+                title: "Fleet".to_string(),
+                panels: panels.to_vec(),
+            },
+            Row::of_families("Every family", SEED.families().map(|f| f.descriptor())),
+        ],
+    )
 }

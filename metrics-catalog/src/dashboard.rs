@@ -13,6 +13,11 @@
 //! a panel leads straight to the reference in `docs/metrics.md`. Import it through Grafana's
 //! "Import dashboard" or provision it as a file; pick the Prometheus datasource in the
 //! variable at the top.
+//!
+//! The builder is not tied to the catalog: [`Panel::of_family`] makes the generated panel of
+//! any descriptor, [`Panel::new`] a hand-written one (a stat, a table, a ratio of two
+//! families), and [`build`] lays [`Row`]s of them out in two columns. The seed examples build
+//! their dashboards with it too.
 
 use metrics_runtime::{FamilyDescriptor, MetricKind};
 use serde_json::{Value, json};
@@ -33,8 +38,10 @@ fn unit(d: &FamilyDescriptor) -> &'static str {
     match (d.kind, d.unit) {
         (MetricKind::Counter, Some("bytes")) => "Bps",
         (MetricKind::Counter, _) => "ops",
+        (_, Some("seconds")) if d.name.ends_with("_timestamp_seconds") => "dateTimeAsIso",
         (_, Some("seconds")) => "s",
         (_, Some("bytes")) => "bytes",
+        (_, Some("ratio")) => "percentunit",
         _ => "short",
     }
 }
@@ -87,84 +94,165 @@ pub fn queries(d: &FamilyDescriptor) -> Vec<(String, String)> {
     }
 }
 
-fn panel(d: &FamilyDescriptor, id: u64, x: u64, y: u64) -> Value {
-    let refs = ["A", "B", "C", "D", "E"];
-    let targets: Vec<Value> = queries(d)
-        .into_iter()
-        .zip(refs)
-        .map(|((expr, legend), r)| {
-            json!({
-                "datasource": datasource(),
-                "editorMode": "code",
-                "expr": expr,
-                "legendFormat": legend,
-                "range": true,
-                "refId": r,
-            })
-        })
-        .collect();
-    json!({
-        "datasource": datasource(),
-        "description": d.exposed_help(),
-        "fieldConfig": {
-            "defaults": {
-                "custom": {
-                    "drawStyle": "line",
-                    "fillOpacity": 0,
-                    "lineWidth": 1,
-                    "showPoints": "never",
-                },
-                "unit": unit(d),
-            },
-            "overrides": [],
-        },
-        "gridPos": { "h": 8, "w": 12, "x": x, "y": y },
-        "id": id,
-        "options": {
-            "legend": { "calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": true },
-            "tooltip": { "mode": "multi", "sort": "desc" },
-        },
-        "targets": targets,
-        "title": d.name,
-        "type": "timeseries",
-    })
+/// One panel: its title, description, visualisation, unit and queries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// The panel title.
+    pub title: String,
+    /// The panel description (a family's HELP).
+    pub description: String,
+    /// Grafana visualisation: `timeseries`, `stat` or `table` (a table's queries are instant).
+    pub kind: &'static str,
+    /// Grafana unit id (`s`, `bytes`, `ops`, `short`, `percentunit`, `dateTimeAsIso`, ...).
+    pub unit: &'static str,
+    /// `(PromQL, legend)` per query.
+    pub targets: Vec<(String, String)>,
 }
 
-/// The dashboard of the given components: a row per component, a panel per family.
-pub fn dashboard(components: &[&Component]) -> Value {
+impl Panel {
+    /// A hand-written panel of one or more queries.
+    pub fn new(
+        title: impl Into<String>,
+        kind: &'static str,
+        unit: &'static str,
+        targets: Vec<(String, String)>,
+    ) -> Self {
+        Panel {
+            title: title.into(),
+            description: String::new(),
+            kind,
+            unit,
+            targets,
+        }
+    }
+
+    /// The generated panel of a family: [`queries`] as a time series, titled by its name,
+    /// described by its HELP.
+    pub fn of_family(d: &FamilyDescriptor) -> Self {
+        Panel {
+            title: d.name.to_string(),
+            description: d.exposed_help(),
+            kind: "timeseries",
+            unit: unit(d),
+            targets: queries(d),
+        }
+    }
+
+    fn to_json(&self, id: u64, x: u64, y: u64) -> Value {
+        let table = self.kind == "table";
+        let targets: Vec<Value> = self
+            .targets
+            .iter()
+            .zip(b'A'..=b'Z')
+            .map(|((expr, legend), r)| {
+                let mut t = json!({
+                    "datasource": datasource(),
+                    "editorMode": "code",
+                    "expr": expr,
+                    "legendFormat": legend,
+                    "range": !table,
+                    "refId": char::from(r).to_string(),
+                });
+                if table {
+                    t["instant"] = json!(true);
+                    t["format"] = json!("table");
+                }
+                t
+            })
+            .collect();
+        let mut defaults = json!({ "unit": self.unit });
+        let options = if self.kind == "timeseries" {
+            defaults["custom"] = json!({
+                "drawStyle": "line",
+                "fillOpacity": 0,
+                "lineWidth": 1,
+                "showPoints": "never",
+            });
+            json!({
+                "legend": { "calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": true },
+                "tooltip": { "mode": "multi", "sort": "desc" },
+            })
+        } else {
+            json!({})
+        };
+        json!({
+            "datasource": datasource(),
+            "description": self.description,
+            "fieldConfig": { "defaults": defaults, "overrides": [] },
+            "gridPos": { "h": 8, "w": 12, "x": x, "y": y },
+            "id": id,
+            "options": options,
+            "targets": targets,
+            "title": self.title,
+            "type": self.kind,
+        })
+    }
+}
+
+/// A titled row of panels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The row's title.
+    pub title: String,
+    /// Its panels, laid out two to a line.
+    pub panels: Vec<Panel>,
+}
+
+impl Row {
+    /// A row of the generated panel of each family.
+    pub fn of_families<'a>(
+        title: impl Into<String>,
+        families: impl IntoIterator<Item = &'a FamilyDescriptor>,
+    ) -> Self {
+        Row {
+            title: title.into(),
+            panels: families.into_iter().map(Panel::of_family).collect(),
+        }
+    }
+}
+
+/// What a dashboard is called and how it is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta<'a> {
+    /// The dashboard title.
+    pub title: &'a str,
+    /// Its stable uid (Grafana URLs use it).
+    pub uid: &'a str,
+    /// What it is and where it comes from.
+    pub description: &'a str,
+    /// Tags to search it by.
+    pub tags: &'a [&'a str],
+}
+
+/// A Grafana 10/11 dashboard: one Prometheus `datasource` variable, each row's title then its
+/// panels two to a line (12 of 24 columns, 8 high), ids in order.
+pub fn build(meta: Meta<'_>, rows: &[Row]) -> Value {
     let mut panels = Vec::new();
     let mut id = 0u64;
     let mut y = 0u64;
-    for c in components {
+    for row in rows {
         id += 1;
         panels.push(json!({
             "collapsed": false,
             "gridPos": { "h": 1, "w": 24, "x": 0, "y": y },
             "id": id,
             "panels": [],
-            "title": format!("{} ({})", c.title, c.name),
+            "title": row.title,
             "type": "row",
         }));
         y += 1;
-        for (i, d) in c.descriptors().into_iter().enumerate() {
+        for (i, p) in row.panels.iter().enumerate() {
             id += 1;
             let x = if i % 2 == 0 { 0 } else { 12 };
-            panels.push(panel(d, id, x, y));
+            panels.push(p.to_json(id, x, y));
             if i % 2 == 1 {
                 y += 8;
             }
         }
-        if c.families.len() % 2 == 1 {
+        if row.panels.len() % 2 == 1 {
             y += 8;
         }
     }
-    let (title, uid) = match components {
-        [one] => (format!("trc: {}", one.title), format!("trc-{}", one.name)),
-        _ => (
-            "trc: platform metrics".to_string(),
-            "trc-platform".to_string(),
-        ),
-    };
     json!({
         "annotations": {
             "list": [{
@@ -177,7 +265,7 @@ pub fn dashboard(components: &[&Component]) -> Value {
                 "type": "dashboard",
             }],
         },
-        "description": "Generated by `metrics-catalog dashboard` from the catalog's descriptors; regenerate rather than edit.",
+        "description": meta.description,
         "editable": true,
         "fiscalYearStartMonth": 0,
         "graphTooltip": 1,
@@ -186,7 +274,7 @@ pub fn dashboard(components: &[&Component]) -> Value {
         "panels": panels,
         "refresh": "30s",
         "schemaVersion": SCHEMA_VERSION,
-        "tags": ["trc", "generated"],
+        "tags": meta.tags,
         "templating": {
             "list": [{
                 "current": {},
@@ -206,11 +294,35 @@ pub fn dashboard(components: &[&Component]) -> Value {
         "time": { "from": "now-1h", "to": "now" },
         "timepicker": {},
         "timezone": "",
-        "title": title,
-        "uid": uid,
+        "title": meta.title,
+        "uid": meta.uid,
         "version": 1,
         "weekStart": "",
     })
+}
+
+/// The dashboard of the given components: a row per component, a panel per family.
+pub fn dashboard(components: &[&Component]) -> Value {
+    let rows: Vec<Row> = components
+        .iter()
+        .map(|c| Row::of_families(format!("{} ({})", c.title, c.name), c.descriptors()))
+        .collect();
+    let (title, uid) = match components {
+        [one] => (format!("trc: {}", one.title), format!("trc-{}", one.name)),
+        _ => (
+            "trc: platform metrics".to_string(),
+            "trc-platform".to_string(),
+        ),
+    };
+    build(
+        Meta {
+            title: &title,
+            uid: &uid,
+            description: "Generated by `metrics-catalog dashboard` from the catalog's descriptors; regenerate rather than edit.",
+            tags: &["trc", "generated"],
+        },
+        &rows,
+    )
 }
 
 /// The dashboard as the command prints it: pretty JSON with a final newline.
@@ -218,6 +330,14 @@ pub fn render(components: &[&Component]) -> String {
     let mut text = serde_json::to_string_pretty(&dashboard(components)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A dashboard expression as plain PromQL, for `promtool`: Grafana's interval variables
+/// (`$__rate_interval`, `$__interval`, `$__range`) become `5m`.
+pub fn as_promql(expr: &str) -> String {
+    ["$__rate_interval", "$__interval", "$__range"]
+        .iter()
+        .fold(expr.to_string(), |e, var| e.replace(var, "5m"))
 }
 
 /// Every query expression of a dashboard, in panel order.
