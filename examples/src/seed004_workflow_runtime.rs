@@ -876,21 +876,20 @@ impl Engine {
                 break;
             }
         }
-        if failure.is_none() {
-            if let Some(child) = &wf.child {
-                let outcome =
-                    match self.run(child, Fault::None, InitiatedBy::Suborchestration, tally) {
-                        CompletionStatus::Success => SubOutcome::Success,
-                        _ => SubOutcome::Failed,
-                    };
-                SuborchestrationCalls {
-                    parent_orchestration: name,
-                    child_orchestration: child.name,
-                    outcome,
-                }
-                .inc();
-                tally.sub_calls += 1;
+        if failure.is_none()
+            && let Some(child) = &wf.child
+        {
+            let outcome = match self.run(child, Fault::None, InitiatedBy::Suborchestration, tally) {
+                CompletionStatus::Success => SubOutcome::Success,
+                _ => SubOutcome::Failed,
+            };
+            SuborchestrationCalls {
+                parent_orchestration: name,
+                child_orchestration: child.name,
+                outcome,
             }
+            .inc();
+            tally.sub_calls += 1;
         }
         let status = match failure {
             None => {
@@ -939,7 +938,7 @@ pub fn background_fault(i: u64) -> Fault {
         Fault::Transient { at: 1, times: 4 }
     } else if i % 10 == 9 {
         Fault::Transient { at: 1, times: 1 }
-    } else if i % 100 == 0 {
+    } else if i.is_multiple_of(100) {
         Fault::ProviderDeadlock { at: 0 }
     } else {
         Fault::None

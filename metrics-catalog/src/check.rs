@@ -471,15 +471,15 @@ fn check_family(family: &ParsedFamily, spec: Option<&FamilySpec>, findings: &mut
                 findings.add(Check::ForbiddenLabel, name, Some(label), None, line);
                 continue;
             }
-            if TEMPLATE_LABELS.contains(&label.as_str()) {
-                if let Some(problem) = raw_path_problem(value) {
-                    findings
-                        .raw_paths
-                        .entry((name.to_string(), label.clone()))
-                        .or_insert(problem);
-                    findings.add(Check::RawPath, name, Some(label), Some(value), line);
-                    continue;
-                }
+            if TEMPLATE_LABELS.contains(&label.as_str())
+                && let Some(problem) = raw_path_problem(value)
+            {
+                findings
+                    .raw_paths
+                    .entry((name.to_string(), label.clone()))
+                    .or_insert(problem);
+                findings.add(Check::RawPath, name, Some(label), Some(value), line);
+                continue;
             }
             match (spec, declared) {
                 (Some(_), Some(l)) if l.cap.is_some() => {

@@ -143,10 +143,10 @@ fn family_of<'a>(name: &'a str, types: &BTreeMap<String, String>) -> &'a str {
         ("_sum", &["histogram", "summary"][..]),
         ("_count", &["histogram", "summary"][..]),
     ] {
-        if let Some(base) = name.strip_suffix(suffix) {
-            if types.get(base).is_some_and(|k| kinds.contains(&k.as_str())) {
-                return base;
-            }
+        if let Some(base) = name.strip_suffix(suffix)
+            && types.get(base).is_some_and(|k| kinds.contains(&k.as_str()))
+        {
+            return base;
         }
     }
     name

@@ -203,7 +203,7 @@ pub fn simulate_tick(tick: u64) {
         reason: pick(tick, 3),
     }
     .inc();
-    if tick % 5 == 0 {
+    if tick.is_multiple_of(5) {
         scheduler::InstanceDrains {
             reason: pick(tick, 4),
         }
@@ -266,7 +266,7 @@ pub fn simulate_tick(tick: u64) {
     }
     .inc();
     agent::SecretsDeliveryDuration { result: sd }.observe(cycle);
-    if tick % 10 == 0 {
+    if tick.is_multiple_of(10) {
         let j = pick::<agent::JobResult>(tick, 16);
         agent::Snapshots { result: j }.inc();
         agent::SnapshotDuration { result: j }.observe(10.0 + cycle * 100.0);
@@ -300,10 +300,10 @@ pub fn simulate_tick(tick: u64) {
     projections::ProjectionLastAppliedEventId { projection: p }.set(1e6 + tick as f64);
     projections::ProjectionLagEvents { projection: p }.set((tick % 7) as f64);
     projections::ProjectionApplyDuration { projection: p }.observe(cycle / 50.0);
-    if tick % 20 == 0 {
+    if tick.is_multiple_of(20) {
         projections::ProjectionErrors { projection: p }.inc();
     }
-    if tick % 50 == 0 {
+    if tick.is_multiple_of(50) {
         projections::ProjectionRebuilds { projection: p }.inc();
     }
     // control plane, besides HTTP (which the middleware records)
@@ -326,13 +326,13 @@ pub fn simulate_tick(tick: u64) {
         query_class: pick(tick, 25),
     }
     .observe(cycle / 30.0);
-    if tick % 4 == 0 {
+    if tick.is_multiple_of(4) {
         control_plane::IdempotencyHits {
             endpoint: pick(tick, 26),
         }
         .inc();
     }
-    if tick % 8 == 0 {
+    if tick.is_multiple_of(8) {
         control_plane::IdempotencyConflicts {
             endpoint: pick(tick, 34),
         }
@@ -363,7 +363,7 @@ pub fn simulate_tick(tick: u64) {
         result: pick(tick, 31),
     }
     .inc();
-    if tick % 10 == 0 {
+    if tick.is_multiple_of(10) {
         let ca = pick::<edge::ConfigApplyResult>(tick, 32);
         edge::ConfigApplies { result: ca }.inc();
         edge::ConfigApplyDuration { result: ca }.observe(cycle);

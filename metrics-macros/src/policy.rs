@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
+use toml::de::{DeTable, DeValue};
 
 /// The default worst-case series budget per family when the crate declares none.
 pub const DEFAULT_MAX_SERIES: usize = 1000;
@@ -36,10 +37,10 @@ impl Default for Policy {
 
 /// The manifest the policy is read from.
 pub fn manifest_path() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("METRICS_POLICY_MANIFEST") {
-        if !p.is_empty() {
-            return Some(PathBuf::from(p));
-        }
+    if let Ok(p) = std::env::var("METRICS_POLICY_MANIFEST")
+        && !p.is_empty()
+    {
+        return Some(PathBuf::from(p));
     }
     std::env::var_os("CARGO_MANIFEST_DIR").map(|d| PathBuf::from(d).join("Cargo.toml"))
 }
@@ -64,24 +65,35 @@ pub fn current() -> Result<Policy, String> {
         .clone()
 }
 
+/// The value of `key` in a parsed TOML table.
+fn field<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t DeValue<'i>> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| v.get_ref())
+}
+
 /// Reads `[package.metadata.metrics]` from a manifest's text.
+///
+/// With toml's parser alone (`toml::de::DeTable`, no serde): the derive needs three keys, and
+/// serde would be one more crate to build for the compiler's host.
 pub fn parse(manifest: &str) -> Result<Policy, String> {
-    let table: toml::Table = manifest
-        .parse()
-        .map_err(|e| format!("cannot parse the manifest: {e}"))?;
+    let table = DeTable::parse(manifest).map_err(|e| format!("cannot parse the manifest: {e}"))?;
     let mut policy = Policy::default();
-    let Some(meta) = table
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("metrics"))
+    let Some(meta) = field(table.get_ref(), "package")
+        .and_then(DeValue::as_table)
+        .and_then(|p| field(p, "metadata"))
+        .and_then(DeValue::as_table)
+        .and_then(|m| field(m, "metrics"))
     else {
         return Ok(policy);
     };
     let meta = meta
         .as_table()
         .ok_or("`package.metadata.metrics` must be a table")?;
-    for (key, value) in meta {
-        match key.as_str() {
+    for (key, value) in meta.iter() {
+        let value = value.get_ref();
+        match key.get_ref().as_ref() {
             "prefix" => {
                 let p = value
                     .as_str()
@@ -93,6 +105,7 @@ pub fn parse(manifest: &str) -> Result<Policy, String> {
             "max_series" => {
                 let n = value
                     .as_integer()
+                    .and_then(|n| u64::from_str_radix(n.as_str(), n.radix()).ok())
                     .filter(|n| *n > 0)
                     .ok_or("`package.metadata.metrics.max_series` must be a positive integer")?;
                 policy.max_series = usize::try_from(n).map_err(|_| "`max_series` is too large")?;
@@ -101,8 +114,8 @@ pub fn parse(manifest: &str) -> Result<Policy, String> {
                 let list = value.as_array().ok_or(
                     "`package.metadata.metrics.forbidden_labels` must be an array of strings",
                 )?;
-                for v in list {
-                    let s = v.as_str().ok_or(
+                for v in list.iter() {
+                    let s = v.get_ref().as_str().ok_or(
                         "`package.metadata.metrics.forbidden_labels` must be an array of strings",
                     )?;
                     policy.forbidden_labels.push(s.to_string());
@@ -155,5 +168,19 @@ mod tests {
             parse("[package.metadata.metrics]\nprefx = \"a\"\n")
                 .is_err_and(|e| e.contains("prefx"))
         );
+    }
+
+    #[test]
+    fn integers_in_any_toml_spelling() {
+        for (text, n) in [("1_000", 1000), ("0x40", 64), ("+7", 7)] {
+            let p = parse(&format!(
+                "[package.metadata.metrics]\nmax_series = {text}\n"
+            ));
+            assert_eq!(p.map(|p| p.max_series), Ok(n), "{text}");
+        }
+        for bad in ["0", "-5", "1.5", "\"10\""] {
+            let p = parse(&format!("[package.metadata.metrics]\nmax_series = {bad}\n"));
+            assert!(p.is_err(), "{bad}");
+        }
     }
 }

@@ -287,21 +287,21 @@ fn suggest(name: &str, kind: Kind, unit: Option<&str>, policy: &Policy) -> Strin
         core.truncate(core.len() - a.len());
     }
     let mut segments: Vec<String> = core.split('_').map(str::to_string).collect();
-    if let Some(last) = segments.last_mut() {
-        if let Some((_, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| bad == last) {
-            *last = (*base).to_string();
-        }
+    if let Some(last) = segments.last_mut()
+        && let Some((_, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| bad == last)
+    {
+        *last = (*base).to_string();
     }
     let mut core = segments.join("_");
     let last = core.rsplit('_').next().unwrap_or("").to_string();
     if TIME_WORDS.contains(&last.as_str()) {
         core.push_str("_seconds");
     }
-    if let Some(u) = unit {
-        if !core.ends_with(&format!("_{u}")) {
-            core.push('_');
-            core.push_str(u);
-        }
+    if let Some(u) = unit
+        && !core.ends_with(&format!("_{u}"))
+    {
+        core.push('_');
+        core.push_str(u);
     }
     if let Some(a) = agg {
         core.push_str(a);
@@ -353,10 +353,10 @@ fn check_name(
         .filter(|u| is_snake(u) && !NON_BASE_UNITS.iter().any(|(bad, _)| bad == u));
     let fixed = suggest(name, kind, unit_value.as_deref(), policy);
     // R2: the crate's required prefix (seed 000: "Prefix all platform metrics with `trc_`").
-    if let Some(prefix) = &policy.prefix {
-        if !name.starts_with(prefix.as_str()) {
-            errors.push(span, format!("R2: `{name}` lacks this crate's required prefix `{prefix}` (Cargo.toml [package.metadata.metrics]); write `{fixed}`"));
-        }
+    if let Some(prefix) = &policy.prefix
+        && !name.starts_with(prefix.as_str())
+    {
+        errors.push(span, format!("R2: `{name}` lacks this crate's required prefix `{prefix}` (Cargo.toml [package.metadata.metrics]); write `{fixed}`"));
     }
     // R5: suffixes the exposition derives from family names.
     for suffix in RESERVED_SUFFIXES {
@@ -384,20 +384,20 @@ fn check_name(
     }
     let last = unit_segment(name);
     // R4: base units only (Prometheus naming practice; seed 000: `_seconds`, `_bytes`).
-    if let Some((bad, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| *bad == last) {
-        if !naming_waived {
-            errors.push(
-                span,
-                format!(
-                    "R4: `_{bad}` is not a base unit; measure in {base} and write `{fixed}`{}",
-                    if *base == "ratio" {
-                        " (a 0..1 ratio)"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-        }
+    if let Some((bad, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| *bad == last)
+        && !naming_waived
+    {
+        errors.push(
+            span,
+            format!(
+                "R4: `_{bad}` is not a base unit; measure in {base} and write `{fixed}`{}",
+                if *base == "ratio" {
+                    " (a 0..1 ratio)"
+                } else {
+                    ""
+                }
+            ),
+        );
     }
     // The base for unit checks: `_total` removed whatever the kind (R3 reports a misplaced one).
     let base = name.strip_suffix("_total").unwrap_or(name);

@@ -170,29 +170,10 @@ fn read_token_file(key: &str, path: &Path) -> Result<String, ConfigError> {
     Ok(token)
 }
 
-/// Checks bucket bounds the way the derive's R12 does.
+/// Checks bucket bounds the way the derive's R12 does ([`crate::validate::buckets`]), the
+/// error naming `key`.
 pub fn validate_buckets(key: &str, bounds: &[f64]) -> Result<(), ConfigError> {
-    if bounds.is_empty() {
-        return Err(ConfigError::new(
-            key,
-            "an empty bucket list; give increasing upper bounds (`+Inf` is implied)",
-        ));
-    }
-    for (i, b) in bounds.iter().enumerate() {
-        if !b.is_finite() {
-            return Err(ConfigError::new(
-                key,
-                format!("bound #{} is not finite; `+Inf` is implied", i + 1),
-            ));
-        }
-        if i > 0 && *b <= bounds[i - 1] {
-            return Err(ConfigError::new(
-                key,
-                format!("bounds must increase: `{b}` follows `{}`", bounds[i - 1]),
-            ));
-        }
-    }
-    Ok(())
+    crate::validate::buckets(bounds).map_err(|message| ConfigError::new(key, message))
 }
 
 impl MetricsConfig {

@@ -164,14 +164,14 @@ pub(crate) fn write_header(
     out.push(b' ');
     out.extend_from_slice(kind.as_bytes());
     out.push(b'\n');
-    if let (Format::OpenMetrics, Some(unit)) = (format, unit) {
-        if family.ends_with(&format!("_{unit}")) {
-            out.extend_from_slice(b"# UNIT ");
-            out.extend_from_slice(family.as_bytes());
-            out.push(b' ');
-            out.extend_from_slice(unit.as_bytes());
-            out.push(b'\n');
-        }
+    if let (Format::OpenMetrics, Some(unit)) = (format, unit)
+        && family.ends_with(&format!("_{unit}"))
+    {
+        out.extend_from_slice(b"# UNIT ");
+        out.extend_from_slice(family.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(unit.as_bytes());
+        out.push(b'\n');
     }
 }
 

@@ -81,7 +81,7 @@ impl Family {
                 self.descriptor.kind
             ));
         }
-        crate::config::validate_buckets("buckets", bounds).map_err(|e| e.message)?;
+        crate::validate::buckets(bounds)?;
         if bounds.len() > declared {
             return Err(format!(
                 "`{}` declares {declared} buckets; an override may have at most {declared} (storage is sized at compile time)",

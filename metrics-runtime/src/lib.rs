@@ -30,7 +30,9 @@
 extern crate self as metrics_runtime;
 
 mod capped;
+#[cfg(feature = "prometheus")]
 mod collector;
+#[cfg(feature = "config")]
 pub mod config;
 mod descriptor;
 pub mod encode;
@@ -44,7 +46,9 @@ mod timer;
 pub mod validate;
 
 pub use capped::{CappedInfo, OVERFLOW_VALUE};
+#[cfg(feature = "prometheus")]
 pub use collector::FamilyCollector;
+#[cfg(feature = "config")]
 pub use config::{AuthConfig, ConfigError, MetricsConfig};
 pub use descriptor::{FamilyDescriptor, MetricKind, Stability};
 pub use encode::Format;
@@ -69,6 +73,7 @@ pub trait MetricFamily: Sized + Send + Sync + 'static {
 
     /// A `prometheus::core::Collector` over this family, to register into any
     /// `prometheus::Registry` beside hand-written metrics.
+    #[cfg(feature = "prometheus")]
     fn collector() -> prometheus::Result<FamilyCollector> {
         FamilyCollector::new(Self::family())
     }

@@ -49,6 +49,7 @@ pub struct Registry {
     families: Vec<&'static Family>,
     names: BTreeSet<&'static str>,
     global_labels: String,
+    #[cfg(feature = "prometheus")]
     prometheus: Option<prometheus::Registry>,
     self_metrics: Option<String>,
     build_info: Option<(String, BuildInfo)>,
@@ -58,11 +59,12 @@ pub struct Registry {
 
 impl core::fmt::Debug for Registry {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Registry")
-            .field("families", &self.names)
-            .field("global_labels", &self.global_labels)
-            .field("prometheus", &self.prometheus.is_some())
-            .finish()
+        let mut d = f.debug_struct("Registry");
+        d.field("families", &self.names)
+            .field("global_labels", &self.global_labels);
+        #[cfg(feature = "prometheus")]
+        d.field("prometheus", &self.prometheus.is_some());
+        d.finish()
     }
 }
 
@@ -137,6 +139,7 @@ impl Registry {
     }
 
     /// Exposes a hand-written `prometheus` registry's metrics after this registry's families.
+    #[cfg(feature = "prometheus")]
     pub fn with_prometheus(mut self, registry: prometheus::Registry) -> Self {
         self.prometheus = Some(registry);
         self
@@ -242,11 +245,11 @@ impl Registry {
     /// The format this registry can write when `wanted` is asked for: OpenMetrics only when no
     /// hand-written `prometheus` registry is attached (its encoder writes the text format).
     pub fn format_for(&self, wanted: Format) -> Format {
+        #[cfg(feature = "prometheus")]
         if self.prometheus.is_some() {
-            Format::Text
-        } else {
-            wanted
+            return Format::Text;
         }
+        wanted
     }
 
     /// Appends the exposition of every family to `out` in `format` (see [`Registry::format_for`]).
@@ -269,6 +272,7 @@ impl Registry {
             samples +=
                 extras::encode_self_metrics(out, format, prefix, &self.global_labels, &self.stats);
         }
+        #[cfg(feature = "prometheus")]
         if let Some(reg) = &self.prometheus {
             let from = out.len();
             let mfs = reg.gather();
@@ -313,6 +317,7 @@ impl Registry {
     }
 
     /// Registers every family of this registry into a `prometheus::Registry` as a collector.
+    #[cfg(feature = "prometheus")]
     pub fn register_into(&self, registry: &prometheus::Registry) -> prometheus::Result<()> {
         for f in &self.families {
             registry.register(Box::new(crate::collector::FamilyCollector::new(f)?))?;

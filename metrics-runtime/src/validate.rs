@@ -1,5 +1,5 @@
-//! Run-time checks of names that arrive at run time (global labels from config). The same
-//! rules as the derive's R1 and R6.
+//! Run-time checks of what arrives at run time (global labels and bucket overrides from
+//! config). The same rules as the derive's R1, R6 and R12.
 
 /// Checks a label name: `[a-z_][a-z0-9_]*`, not `__`-prefixed, not `le` or `quantile`.
 pub fn label_name(name: &str) -> Result<(), String> {
@@ -21,6 +21,27 @@ pub fn label_name(name: &str) -> Result<(), String> {
         return Err(format!(
             "label name `{name}` is reserved for histogram and summary samples"
         ));
+    }
+    Ok(())
+}
+
+/// Checks bucket bounds the way the derive's R12 does: not empty, finite, increasing.
+pub fn buckets(bounds: &[f64]) -> Result<(), String> {
+    if bounds.is_empty() {
+        return Err(
+            "an empty bucket list; give increasing upper bounds (`+Inf` is implied)".into(),
+        );
+    }
+    for (i, b) in bounds.iter().enumerate() {
+        if !b.is_finite() {
+            return Err(format!("bound #{} is not finite; `+Inf` is implied", i + 1));
+        }
+        if i > 0 && *b <= bounds[i - 1] {
+            return Err(format!(
+                "bounds must increase: `{b}` follows `{}`",
+                bounds[i - 1]
+            ));
+        }
     }
     Ok(())
 }
