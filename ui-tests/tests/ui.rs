@@ -1,6 +1,7 @@
 //! The compile-time rules, proven by trybuild: the rules have failing cases in `tests/fail/`
 //! (with the exact `.stderr`, see `RULES.md`), and `tests/pass/` shows what compiles. The
-//! platform policy of seed 000 (prefix `trc_`) gets `tests/fail_trc/` and `tests/pass_trc/`.
+//! platform policy of seed 000 (prefix `trc_`) gets `tests/fail_trc/` and `tests/pass_trc/`, a
+//! strict policy (`max_series`, `forbidden_labels`) `tests/fail_strict/` and `tests/pass_strict/`.
 //!
 //! trybuild compiles the cases in a crate of its own, so the macros cannot find this
 //! package's `[package.metadata.metrics]`; `METRICS_POLICY_MANIFEST` points them at it. The
@@ -11,6 +12,8 @@
 const APP_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
 /// The platform policy of seed 000: prefix `trc_`.
 const TRC_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trc/Cargo.toml");
+/// A strict policy: prefix `app_`, a budget of 20 series, `tenant` forbidden.
+const STRICT_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/strict/Cargo.toml");
 
 fn use_policy(manifest: &str) {
     // SAFETY: this is the only test in this binary and it spawns no threads of its own; the
@@ -34,5 +37,11 @@ fn ui() {
         let t = trybuild::TestCases::new();
         t.compile_fail("tests/fail_trc/*.rs");
         t.pass("tests/pass_trc/*.rs");
+    }
+    {
+        use_policy(STRICT_POLICY);
+        let t = trybuild::TestCases::new();
+        t.compile_fail("tests/fail_strict/*.rs");
+        t.pass("tests/pass_strict/*.rs");
     }
 }
