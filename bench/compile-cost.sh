@@ -3,8 +3,10 @@
 #
 #  (a) A clean debug build of a throwaway binary that declares one labelled counter with
 #      metrics-runtime and its derives, against the same with prometheus-client and its
-#      derives (EncodeLabelSet / EncodeLabelValue). Each is built from clean in its own
-#      target directory, ROUNDS times alternating, and the median is reported.
+#      derives (EncodeLabelSet / EncodeLabelValue). Ours twice: with default features (the
+#      `prometheus` interop) and with none (the core: labels, storage, registry, encoder,
+#      timers). Each is built from clean in its own target directory, ROUNDS times
+#      alternating, and the median is reported.
 #  (b) The build time of a generated crate of 60 and of 600 families (counters, gauges and
 #      histograms in turn, over 10 label enums), dependencies already built, so the time is the
 #      crate's own: expansion, type checking and code generation. Reports seconds per family.
@@ -33,7 +35,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # ---- (a) one family, clean build: ours vs prometheus-client --------------------------------
-mkdir -p "$work/ours/src" "$work/pc/src"
+mkdir -p "$work/ours/src" "$work/core/src" "$work/pc/src"
 cat > "$work/ours/Cargo.toml" <<EOF
 [package]
 name = "cost-ours"
@@ -67,6 +69,9 @@ fn main() {
     print!("{}", metrics_runtime::encode_text());
 }
 EOF
+sed -e 's/cost-ours/cost-core/' -e 's|^metrics-runtime = { path = "\(.*\)" }$|metrics-runtime = { path = "\1", default-features = false }|' \
+    "$work/ours/Cargo.toml" > "$work/core/Cargo.toml"
+cp "$work/ours/src/main.rs" "$work/core/src/main.rs"
 cat > "$work/pc/Cargo.toml" <<'EOF'
 [package]
 name = "cost-pc"
@@ -114,19 +119,22 @@ clean_build() { # dir -> seconds
 }
 
 (cd "$work/ours" && cargo fetch --quiet)
+(cd "$work/core" && cargo fetch --quiet)
 (cd "$work/pc" && cargo fetch --quiet)
 crates() { (cd "$1" && cargo tree --prefix none -e normal,build | sort -u | wc -l); }
 echo "(a) clean debug build, one labelled family; $(nproc) cores; $(rustc --version)"
-echo "    dependency graph: ours $(crates "$work/ours") crates, prometheus-client $(crates "$work/pc") crates"
-ours_t=() pc_t=()
+echo "    dependency graph: ours $(crates "$work/ours") crates (core $(crates "$work/core")), prometheus-client $(crates "$work/pc") crates"
+ours_t=() core_t=() pc_t=()
 for r in $(seq "$ROUNDS"); do
-    o=$(clean_build "$work/ours"); p=$(clean_build "$work/pc")
-    ours_t+=("$o"); pc_t+=("$p")
-    echo "    round $r: metrics-runtime ${o}s, prometheus-client ${p}s"
+    o=$(clean_build "$work/ours"); c=$(clean_build "$work/core"); p=$(clean_build "$work/pc")
+    ours_t+=("$o"); core_t+=("$c"); pc_t+=("$p")
+    echo "    round $r: metrics-runtime ${o}s, its core ${c}s, prometheus-client ${p}s"
 done
 ours_m=$(echo "${ours_t[*]}" | median)
+core_m=$(echo "${core_t[*]}" | median)
 pc_m=$(echo "${pc_t[*]}" | median)
-echo "    median: metrics-runtime ${ours_m}s, prometheus-client ${pc_m}s, ratio $(awk -v a="$ours_m" -v b="$pc_m" 'BEGIN { printf "%.2f", a / b }')x (target <= 1.5x)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "    median: metrics-runtime ${ours_m}s ($(ratio "$ours_m" "$pc_m")x), its core ${core_m}s ($(ratio "$core_m" "$pc_m")x), prometheus-client ${pc_m}s (target <= 1.5x)"
 
 # What dominates ours: cargo's own per-unit timings of one more clean build.
 (cd "$work/ours" && rm -rf target && cargo build --offline --quiet --timings >/dev/null 2>&1 || true)
@@ -211,30 +219,32 @@ syn3='syn = { version = "3", features = ["full", "extra-traits"] }\nquote = "1"\
 toml_serde='toml = { version = "0.9", default-features = false, features = ["parse", "serde"] }'
 serde_derive='serde = { version = "1", features = ["derive"] }'
 rt_core='linkme = "0.3"\nitoa = "1"\nryu = "1"'
-rt_now="$rt_core\\nprometheus = { version = \"0.14\", default-features = false }\\nipnet = \"2\"\\n$toml_serde\\n$serde_derive"
-depset now "$syn2\\ndarling = \"0.21\"\\n$toml_serde" "$rt_now"
-depset one_syn "$syn3\\ndarling = \"0.24\"\\n$toml_serde" "$rt_now"
-depset lean_runtime "$syn3\\ndarling = \"0.24\"\\ntoml = { version = \"0.9\", default-features = false, features = [\"parse\"] }" "$rt_core"
+toml_parse='toml = { version = "0.9", default-features = false, features = ["parse"] }'
+rt_before="$rt_core\\nprometheus = { version = \"0.14\", default-features = false }\\nipnet = \"2\"\\n$toml_serde\\n$serde_derive"
+rt_default="$rt_core\\nprometheus = { version = \"0.14\", default-features = false }"
+depset before "$syn2\\ndarling = \"0.21\"\\n$toml_serde" "$rt_before"
+depset now "$syn3\\ndarling = \"0.24\"\\n$toml_parse" "$rt_default"
+depset lean_runtime "$syn3\\ndarling = \"0.24\"\\n$toml_parse" "$rt_core"
 depset minimal "$syn3" "$rt_core"
 depset prometheus_client "$syn3" 'dtoa = "1"\nitoa = "1"\nparking_lot = "0.12"'
 echo "(c) dependency sets alone, clean debug build, median of $ROUNDS (our own two crates add to these)"
 declare -A sets=(
-    [now]="today's: derive = syn 2 + darling 0.21 + toml; runtime = serde (derive: syn 3) + toml + prometheus (thiserror: syn 3) + linkme (syn 3) + ipnet + itoa + ryu"
-    [one_syn]="the same on syn 3 only (darling 0.24)"
-    [lean_runtime]="runtime = linkme + itoa + ryu (config, serving, prometheus interop behind features); derive = syn 3 + darling 0.24 + toml without serde"
+    [before]="before the feature split: derive = syn 2 + darling 0.21 + toml with serde; runtime = serde (derive) + toml + prometheus + linkme + ipnet + itoa + ryu"
+    [now]="default features: derive = syn 3 + darling 0.24 + toml's parser; runtime = prometheus (thiserror: syn 3) + linkme (syn 3) + itoa + ryu"
+    [lean_runtime]="no default features: the same derive; runtime = linkme + itoa + ryu"
     [minimal]="runtime = linkme + itoa + ryu; derive = syn 3 alone (hand-written attribute parsing, a small policy reader)"
     [prometheus_client]="prometheus-client 0.25's own set: syn 3, dtoa, itoa, parking_lot"
 )
 declare -A t
 for r in $(seq "$ROUNDS"); do
-    for s in now one_syn lean_runtime minimal prometheus_client; do
+    for s in before now lean_runtime minimal prometheus_client; do
         d="$work/whatif/$s/app"
         rm -rf "$d/target"
         t0=$(now); (cd "$d" && cargo build --offline --quiet); t1=$(now)
         t[$s]="${t[$s]:-} $(elapsed "$t0" "$t1")"
     done
 done
-for s in now one_syn lean_runtime minimal prometheus_client; do
+for s in before now lean_runtime minimal prometheus_client; do
     printf '    %-18s %6ss  (%s crates) %s\n' "$s" "$(echo "${t[$s]}" | median)" \
         "$(cd "$work/whatif/$s/app" && cargo tree --offline --prefix none -e normal,build | sort -u | wc -l)" "${sets[$s]}"
 done
