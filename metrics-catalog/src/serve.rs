@@ -405,9 +405,14 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
             .parse()
             .map_err(|_| "default listen address")?,
     };
+    // The middleware measures the control plane's API (its routes and the 404s of unknown
+    // paths), not the scrapes of /metrics, which is merged in after the layer.
     let app = demo_app()
-        .merge(http::metrics_router(Arc::clone(&registry), &cfg))
-        .layer(HttpMetricsLayer::new(ControlPlaneHttp));
+        // The 404 of an unknown path is the API's too: an explicit fallback, so the layer
+        // wraps it and the merge below keeps it.
+        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
+        .layer(HttpMetricsLayer::new(ControlPlaneHttp))
+        .merge(http::metrics_router(Arc::clone(&registry), &cfg));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

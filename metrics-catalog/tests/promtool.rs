@@ -4,53 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-fn promtool_available(test: &str) -> bool {
-    match Command::new("promtool").arg("--version").output() {
-        Ok(out) if out.status.success() => true,
-        _ => {
-            assert!(
-                std::env::var("METRICS_REQUIRE_PROMETHEUS").as_deref() != Ok("1"),
-                "{test}: promtool not found on PATH and METRICS_REQUIRE_PROMETHEUS=1 (install Debian's `prometheus` package)"
-            );
-            // Straight to the process's stderr: the test harness captures `eprintln!` of
-            // passing tests, and a skip must be visible.
-            let _ = writeln!(std::io::stderr(), "SKIPPED {test}: promtool not found");
-            false
-        }
-    }
-}
-
-fn promtool_check(text: &str) -> (Option<i32>, String) {
-    let mut child = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn promtool");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("feed promtool");
-    let out = child.wait_with_output().expect("wait for promtool");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), report)
-}
+use metrics_tests::promtool_check_metrics;
 
 #[test]
 fn promtool_check_metrics_reports_nothing_on_sample() {
-    if !promtool_available("promtool_check_metrics_reports_nothing_on_sample") {
-        return;
-    }
     let out = Command::new(env!("CARGO_BIN_EXE_metrics-catalog"))
         .arg("sample")
         .output()
@@ -62,10 +21,14 @@ fn promtool_check_metrics_reports_nothing_on_sample() {
     );
     let sample = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(sample.lines().count() > 1000, "sample is the whole catalog");
-    let (code, report) = promtool_check(&sample);
+    let Some((ok, report)) =
+        promtool_check_metrics(&sample, "promtool_check_metrics_reports_nothing_on_sample")
+    else {
+        return;
+    };
     assert_eq!(
-        (code, report.as_str()),
-        (Some(0), ""),
+        (ok, report.as_str()),
+        (true, ""),
         "promtool check metrics on `metrics-catalog sample`"
     );
 }
@@ -74,11 +37,13 @@ fn promtool_check_metrics_reports_nothing_on_sample() {
 /// edge backends gauge is one it rejects, which is why the catalog renamed it.
 #[test]
 fn promtool_rejects_the_seed_spelling_of_the_backends_gauge() {
-    if !promtool_available("promtool_rejects_the_seed_spelling_of_the_backends_gauge") {
-        return;
-    }
     let text = "# HELP trc_edge_backends_active_total Backends.\n# TYPE trc_edge_backends_active_total gauge\ntrc_edge_backends_active_total 0\n";
-    let (code, report) = promtool_check(text);
-    assert_ne!(code, Some(0), "{report}");
+    let Some((ok, report)) = promtool_check_metrics(
+        text,
+        "promtool_rejects_the_seed_spelling_of_the_backends_gauge",
+    ) else {
+        return;
+    };
+    assert!(!ok, "{report}");
     assert!(report.contains("_total"), "{report}");
 }

@@ -2,8 +2,8 @@
 //!
 //! The first `CAP` distinct values each get a series; every later value folds into one
 //! overflow value, [`OVERFLOW_VALUE`], and is counted by the label's overflow counter (exposed
-//! by [`crate::Registry::with_self_metrics`]). Memory is bounded: at most `CAP` strings are
-//! ever kept, whatever arrives.
+//! by [`crate::Registry::with_self_metrics`]). Memory is bounded: at most `CAP` strings of at
+//! most [`MAX_VALUE_BYTES`] each are ever kept, whatever arrives.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -11,6 +11,11 @@ use std::sync::{OnceLock, RwLock};
 
 /// The label value every value past the cap is recorded under.
 pub const OVERFLOW_VALUE: &str = "__overflow__";
+
+/// The longest value, in bytes, a capped label keeps (a DNS name is at most 253). A longer
+/// value folds into [`OVERFLOW_VALUE`], as does the overflow value itself when it arrives as
+/// input, so no series can ever duplicate the overflow one.
+pub const MAX_VALUE_BYTES: usize = 256;
 
 /// Every capped label type linked into the binary, for the overflow self-metric.
 #[doc(hidden)]
@@ -52,8 +57,13 @@ impl<const CAP: usize> Interner<CAP> {
         }
     }
 
-    /// The slot of `value`: its own below the cap, `CAP` (overflow) past it.
+    /// The slot of `value`: its own below the cap, `CAP` (overflow) past it, and for a value
+    /// longer than [`MAX_VALUE_BYTES`] or equal to [`OVERFLOW_VALUE`].
     pub fn intern(&self, value: &str) -> usize {
+        if value.len() > MAX_VALUE_BYTES || value == OVERFLOW_VALUE {
+            self.overflow.fetch_add(1, Ordering::Relaxed);
+            return CAP;
+        }
         {
             let map = self.index.read().unwrap_or_else(|e| e.into_inner());
             if let Some(&i) = map.get(value) {

@@ -176,19 +176,46 @@ pub fn validate_buckets(key: &str, bounds: &[f64]) -> Result<(), ConfigError> {
     crate::validate::buckets(bounds).map_err(|message| ConfigError::new(key, message))
 }
 
+/// The dotted key (`auth.trusted_cidrs`) whose key or value holds byte `at` of the TOML
+/// `text`: where a serde error (a wrong type, an unknown field) points.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    fn walk(table: &toml::de::DeTable<'_>, at: usize, path: &mut Vec<String>) -> bool {
+        for (key, value) in table.iter() {
+            let (k, v) = (key.span(), value.span());
+            if k.contains(&at) || v.contains(&at) {
+                path.push(key.get_ref().to_string());
+                if let Some(inner) = value.get_ref().as_table() {
+                    walk(inner, at, path);
+                }
+                return true;
+            }
+        }
+        // A `[table]` header's entries may lie anywhere after it: look inside every table.
+        for (key, value) in table.iter() {
+            if let Some(inner) = value.get_ref().as_table() {
+                path.push(key.get_ref().to_string());
+                if walk(inner, at, path) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut path = Vec::new();
+    walk(doc.get_ref(), at, &mut path).then(|| path.join("."))
+}
+
 impl MetricsConfig {
     /// Parses TOML text.
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let msg = e.message().to_string();
-            // The toml error names the key when it can; keep its wording.
-            let key = msg
-                .split('`')
-                .nth(1)
-                .filter(|_| msg.contains("unknown field"))
-                .map(str::to_string)
+            let key = e
+                .span()
+                .and_then(|span| key_at(text, span.start))
                 .unwrap_or_else(|| "file".to_string());
-            ConfigError::new(key, msg.trim().to_string())
+            ConfigError::new(key, e.message().trim().to_string())
         })?;
         let mut cfg = MetricsConfig::default();
         if let Some(v) = raw.enabled {
@@ -238,7 +265,9 @@ impl MetricsConfig {
     }
 
     /// Applies environment variables named `{prefix}ENABLED`, `{prefix}AUTH_TOKEN`, ... from
-    /// the process environment.
+    /// the process environment. Other variables with the prefix are left alone (a prefix such
+    /// as `METRICS_` is often shared with other tools); an empty token, or a token given by
+    /// both `AUTH_TOKEN` and `AUTH_TOKEN_FILE`, is an error naming the variable.
     pub fn with_env(self, prefix: &str) -> Result<Self, ConfigError> {
         self.with_vars(prefix, std::env::vars())
     }
@@ -249,6 +278,8 @@ impl MetricsConfig {
         prefix: &str,
         vars: I,
     ) -> Result<Self, ConfigError> {
+        // Which variable gave the token, so two that do are an error whatever their order.
+        let mut token_from: Option<String> = None;
         for (k, v) in vars {
             let Some(key) = k.strip_prefix(prefix) else {
                 continue;
@@ -270,8 +301,25 @@ impl MetricsConfig {
                         })
                         .collect::<Result<_, _>>()?
                 }
-                "AUTH_TOKEN" => self.auth.token = Some(v).filter(|t| !t.is_empty()),
-                "AUTH_TOKEN_FILE" => self.auth.token = Some(read_token_file(&k, Path::new(&v))?),
+                "AUTH_TOKEN" | "AUTH_TOKEN_FILE" => {
+                    if let Some(first) = token_from.replace(k.clone()) {
+                        return Err(ConfigError::new(
+                            &k,
+                            format!("`{first}` gives the token already; give one of them"),
+                        ));
+                    }
+                    self.auth.token = Some(if key == "AUTH_TOKEN" {
+                        if v.trim().is_empty() {
+                            return Err(ConfigError::new(
+                                &k,
+                                "an empty token would let anyone in; unset it or give one",
+                            ));
+                        }
+                        v
+                    } else {
+                        read_token_file(&k, Path::new(&v))?
+                    });
+                }
                 "AUTH_TRUSTED_CIDRS" => {
                     self.auth.trusted_cidrs = v
                         .split(',')
@@ -417,6 +465,63 @@ mod tests {
                 .with_vars("M_", vec![("M_ENABLED".into(), "maybe".into())])),
             Some("M_ENABLED".into())
         );
-        assert!(MetricsConfig::from_toml_str("enabled = \"yes\"\n").is_err());
+        // Wrong types name their key, in any table and spelling of it.
+        for (text, expected) in [
+            ("enabled = \"yes\"\n", "enabled"),
+            ("path = 3\n", "path"),
+            ("[auth]\ntrust_network = \"no\"\n", "auth.trust_network"),
+            (
+                "auth.trusted_cidrs = \"10.0.0.0/8\"\n",
+                "auth.trusted_cidrs",
+            ),
+            ("auth = { token = 7 }\n", "auth.token"),
+            ("[buckets]\nx_seconds = [\"a\"]\n", "buckets.x_seconds"),
+            ("[auth]\ntokn = \"x\"\n", "auth.tokn"),
+        ] {
+            let err = MetricsConfig::from_toml_str(text).err();
+            assert_eq!(
+                err.as_ref().map(|e| e.key.as_str()),
+                Some(expected),
+                "{text}: {err:?}"
+            );
+        }
+        // Not TOML at all: the file.
+        assert_eq!(
+            key(MetricsConfig::from_toml_str("enabled = = true\n")),
+            Some("file".into())
+        );
+    }
+
+    #[test]
+    fn environment_tokens_are_never_ambiguous_or_empty() {
+        let vars = |v: &[(&str, &str)]| {
+            MetricsConfig::default().with_vars(
+                "M_",
+                v.iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let empty = vars(&[("M_AUTH_TOKEN", " ")]).err();
+        assert_eq!(empty.map(|e| e.key), Some("M_AUTH_TOKEN".into()));
+        let dir = std::env::temp_dir().join(format!("metrics-token-{}", std::process::id()));
+        std::fs::write(&dir, "from-file\n").ok();
+        let file = dir.to_string_lossy().into_owned();
+        for order in [
+            [("M_AUTH_TOKEN", "t"), ("M_AUTH_TOKEN_FILE", file.as_str())],
+            [("M_AUTH_TOKEN_FILE", file.as_str()), ("M_AUTH_TOKEN", "t")],
+        ] {
+            let err = vars(&order).err();
+            assert!(err.is_some_and(|e| e.message.contains("give one of them")));
+        }
+        assert_eq!(
+            vars(&[("M_AUTH_TOKEN_FILE", file.as_str())])
+                .ok()
+                .and_then(|c| c.auth.token),
+            Some("from-file".into())
+        );
+        let _ = std::fs::remove_file(&dir);
+        // Other variables with the prefix are not ours to judge.
+        assert!(vars(&[("M_REQUIRE_SOMETHING", "1")]).is_ok());
     }
 }

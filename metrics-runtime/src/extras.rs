@@ -146,7 +146,7 @@ pub(crate) fn encode_self_metrics(
         (
             "label_overflow_total",
             "counter",
-            "Label values folded into the overflow value because their capped label was full, by label type.",
+            "Label values folded into the overflow value (their capped label was full, or the value was too long or the overflow value itself), by label type.",
             by_label(|c| c.overflowed() as f64),
         ),
         (

@@ -298,7 +298,12 @@ pub enum Denied {
 /// The client address: the peer, or, when the peer is a trusted proxy, the right-most
 /// `X-Forwarded-For` entry that is not itself a trusted proxy. `None` when a trusted proxy
 /// forwards an entry that is not an address.
+///
+/// Addresses are compared in their canonical form: an IPv4-mapped IPv6 address
+/// (`::ffff:127.0.0.1`, what a dual-stack `[::]` listener sees for an IPv4 peer) is the IPv4
+/// address it maps, so `127.0.0.0/8` admits it.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
+    let peer = peer.to_canonical();
     let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|n| n.contains(ip));
     if !trusted(&peer) {
         return Some(peer);
@@ -313,7 +318,8 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -
         let ip = hop
             .parse::<IpAddr>()
             .ok()
-            .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
+            .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))?
+            .to_canonical();
         client = ip;
         if !trusted(&ip) {
             break;
@@ -345,11 +351,22 @@ pub fn authorize(
                 scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
             });
         match given {
-            Some(t) if bool::from(t.as_bytes().ct_eq(expected.as_bytes())) => {}
+            Some(t) if token_matches(t.as_bytes(), expected.as_bytes()) => {}
             _ => return Err(Denied::Unauthorized),
         }
     }
     Ok(())
+}
+
+/// Compares a presented token with the expected one in constant time: the work depends on
+/// the expected token's length only, so neither its bytes nor its length leak through timing
+/// (`subtle`'s slice comparison returns at once on a length mismatch).
+fn token_matches(given: &[u8], expected: &[u8]) -> bool {
+    let mut same = (given.len() as u64).ct_eq(&(expected.len() as u64));
+    for (i, e) in expected.iter().enumerate() {
+        same &= given.get(i).copied().unwrap_or(0).ct_eq(e);
+    }
+    bool::from(same)
 }
 
 struct Endpoint {
@@ -534,5 +551,38 @@ mod tests {
         );
         assert_eq!(StatusClass::of(404).as_str(), "4xx");
         assert_eq!(StatusClass::of(999).as_str(), "5xx");
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_and_hops_are_their_ipv4_address() {
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap_or(IpAddr::from([0; 16]));
+        let loopback_only = AuthConfig {
+            trusted_cidrs: vec![net("127.0.0.0/8")],
+            ..AuthConfig::default()
+        };
+        assert_eq!(
+            authorize(&loopback_only, Some(mapped), &headers(&[])),
+            Ok(())
+        );
+        let proxied = AuthConfig {
+            trusted_cidrs: vec![net("10.0.0.0/8")],
+            trusted_proxies: vec![net("127.0.0.1/32")],
+            ..AuthConfig::default()
+        };
+        let xff = headers(&[("x-forwarded-for", "::ffff:10.1.2.3")]);
+        assert_eq!(authorize(&proxied, Some(mapped), &xff), Ok(()));
+        let outside = headers(&[("x-forwarded-for", "::ffff:192.0.2.1")]);
+        assert_eq!(
+            authorize(&proxied, Some(mapped), &outside),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn tokens_compare_by_content_and_length() {
+        assert!(token_matches(b"s3cret", b"s3cret"));
+        for wrong in [&b""[..], b"s3cre", b"s3crett", b"s3creT", b"s3cret\0"] {
+            assert!(!token_matches(wrong, b"s3cret"), "{wrong:?}");
+        }
     }
 }

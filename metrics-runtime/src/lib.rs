@@ -45,7 +45,7 @@ mod registry;
 mod timer;
 pub mod validate;
 
-pub use capped::{CappedInfo, OVERFLOW_VALUE};
+pub use capped::{CappedInfo, MAX_VALUE_BYTES, OVERFLOW_VALUE};
 #[cfg(feature = "prometheus")]
 pub use collector::FamilyCollector;
 #[cfg(feature = "config")]

@@ -1,7 +1,9 @@
 //! Run-time checks of what arrives at run time (global labels and bucket overrides from
-//! config). The same rules as the derive's R1, R6 and R12.
+//! config). The same rules as the derive's R1, R6 (`__` prefix, `le`, `quantile`, `job`,
+//! `instance`) and R12.
 
-/// Checks a label name: `[a-z_][a-z0-9_]*`, not `__`-prefixed, not `le` or `quantile`.
+/// Checks a label name: `[a-z_][a-z0-9_]*`, not `__`-prefixed, not `le`, `quantile`, `job`
+/// or `instance`.
 pub fn label_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     let ok_first = chars
@@ -20,6 +22,11 @@ pub fn label_name(name: &str) -> Result<(), String> {
     if name == "le" || name == "quantile" {
         return Err(format!(
             "label name `{name}` is reserved for histogram and summary samples"
+        ));
+    }
+    if name == "job" || name == "instance" {
+        return Err(format!(
+            "label name `{name}` is set by Prometheus for every target; a sample label of that name is renamed `exported_{name}`"
         ));
     }
     Ok(())
@@ -44,4 +51,33 @@ pub fn buckets(bounds: &[f64]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn label_names_follow_r1_and_r6() {
+        for ok in ["zone", "_private", "http_status2"] {
+            assert_eq!(super::label_name(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "", "Zone", "2xx", "a-b", "__name", "le", "quantile", "job", "instance",
+        ] {
+            assert!(super::label_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn buckets_follow_r12() {
+        assert_eq!(super::buckets(&[0.1, 1.0]), Ok(()));
+        for bad in [
+            &[][..],
+            &[1.0, 1.0],
+            &[2.0, 1.0],
+            &[f64::NAN],
+            &[f64::INFINITY],
+        ] {
+            assert!(super::buckets(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -28,7 +28,10 @@ pub fn find_tool(name: &str, test: &str) -> Option<PathBuf> {
             )
         }
         None => {
-            eprintln!(
+            // Straight to the process's stderr: the test harness captures `eprintln!` of
+            // passing tests, and a skip must be visible.
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED {test}: `{name}` not found on PATH (install Debian's `prometheus` package to run it)"
             );
             None

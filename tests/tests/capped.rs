@@ -121,3 +121,49 @@ fn capped_values_are_escaped() {
         assert!(ok && printed.trim().is_empty(), "{printed}");
     }
 }
+
+metrics_runtime::capped_label! {
+    /// Route ids, at most 8.
+    pub struct RouteId(cap = 8);
+}
+
+/// Requests by route.
+#[derive(MetricFamily)]
+#[metric(counter, name = "cap_route_requests_total")]
+pub struct RouteRequests {
+    pub route_id: RouteId,
+}
+
+/// An input equal to the overflow value, or longer than a capped label keeps, takes no slot:
+/// it is the overflow series, so no two series ever share a label set.
+#[test]
+fn reserved_and_oversized_values_fold_into_the_overflow_series() {
+    let long = "r".repeat(metrics_runtime::MAX_VALUE_BYTES + 1);
+    let edge = "e".repeat(metrics_runtime::MAX_VALUE_BYTES);
+    for v in [OVERFLOW_VALUE, long.as_str()] {
+        let id = RouteId::new(v);
+        assert!(id.is_overflow(), "{v:?}");
+        RouteRequests { route_id: id }.inc();
+    }
+    RouteRequests {
+        route_id: RouteId::new(&edge),
+    }
+    .inc();
+    assert!(!RouteId::new(&edge).is_overflow(), "the longest kept value");
+    let mut reg = Registry::new();
+    reg.register::<RouteRequests>().expect("new");
+    let text = reg.encode_text();
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("cap_route_requests_total{"))
+        .collect();
+    assert_eq!(
+        series,
+        [
+            format!("cap_route_requests_total{{route_id=\"{edge}\"}} 1"),
+            format!("cap_route_requests_total{{route_id=\"{OVERFLOW_VALUE}\"}} 2"),
+        ],
+        "{text}"
+    );
+    assert!(!text.contains(&long));
+}

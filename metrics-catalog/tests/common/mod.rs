@@ -36,8 +36,14 @@ pub fn run(args: &[&str]) -> Output {
 /// Starts `metrics-catalog serve --listen ADDR --tick-ms 50` plus `extra`, and returns once
 /// it printed its startup line (it listens by then).
 pub fn start_serve(listen: SocketAddr, extra: &[&str]) -> Killed {
+    start_serve_ticking(listen, 50, extra)
+}
+
+/// [`start_serve`] with the workload ticking every `tick_ms` (its first tick is at start).
+pub fn start_serve_ticking(listen: SocketAddr, tick_ms: u64, extra: &[&str]) -> Killed {
     let mut child = bin()
-        .args(["serve", "--listen", &listen.to_string(), "--tick-ms", "50"])
+        .args(["serve", "--listen", &listen.to_string()])
+        .args(["--tick-ms", &tick_ms.to_string()])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
