@@ -216,19 +216,19 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
     let (storage, slots, methods) = match f.kind {
         Kind::Counter => (
             quote! {
-                static __SLOTS: [#rt::AtomicU64; __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS];
+                static __SLOTS: [#rt::AtomicU64; __LABEL_SETS * #rt::SHARD_ROWS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * #rt::SHARD_ROWS];
             },
             quote!(#rt::Slots::Counter(&__SLOTS)),
             quote! {
                 /// Adds one to this series.
                 #[inline]
                 pub fn inc(&self) {
-                    #rt::counter_add(&__SLOTS, #rt::MetricFamily::series_index(self), 1)
+                    #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1)
                 }
                 /// Adds `n` to this series.
                 #[inline]
                 pub fn inc_by(&self, n: u64) {
-                    #rt::counter_add(&__SLOTS, #rt::MetricFamily::series_index(self), n)
+                    #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), n)
                 }
                 /// The current count of this series.
                 pub fn get(&self) -> u64 {
@@ -275,15 +275,15 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         ),
         Kind::Histogram => (
             quote! {
-                static __BUCKET_SLOTS: [#rt::AtomicU64; __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * (#n_buckets + 1)];
-                static __SUMS: [#rt::AtomicU64; __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS];
+                static __BUCKET_SLOTS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS * (#n_buckets + 1)];
+                static __SUMS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS];
             },
             quote!(#rt::Slots::Histogram { buckets: &__BUCKET_SLOTS, sums: &__SUMS }),
             quote! {
                 /// Records one observation.
                 #[inline]
                 pub fn observe(&self, value: f64) {
-                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value)
+                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value)
                 }
                 /// Records a duration in seconds.
                 #[inline]

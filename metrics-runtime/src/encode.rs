@@ -5,7 +5,7 @@
 
 use core::sync::atomic::Ordering;
 
-use crate::family::{Family, Slots};
+use crate::family::{Family, Slots, rows_sum, rows_sum_f64};
 
 /// The content type of the text exposition format this module writes.
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -199,12 +199,13 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
     let mut written = 0;
     match family.slots() {
         Slots::Counter(slots) => {
-            for (slot, rendered) in slots.iter().zip(labels.iter()) {
+            let sets = d.label_sets;
+            for (set, rendered) in labels.iter().enumerate() {
                 let Some(rendered) = rendered else { continue };
                 out.extend_from_slice(d.name.as_bytes());
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
-                write_u64(slot.load(Ordering::Relaxed), out);
+                write_u64(rows_sum(slots, sets, set), out);
                 out.push(b'\n');
                 written += 1;
             }
@@ -232,14 +233,13 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 })
                 .collect();
             le_text.push(b"+Inf".to_vec());
+            let sets = d.label_sets;
             for (set, rendered) in labels.iter().enumerate() {
                 let Some(rendered) = rendered else { continue };
-                let Some(row) = buckets.get(set * width..(set + 1) * width) else {
-                    break;
-                };
                 let mut cumulative = 0u64;
-                for (slot, le) in row.iter().zip(le_text.iter()) {
-                    cumulative += slot.load(Ordering::Relaxed);
+                for (b, le) in le_text.iter().enumerate() {
+                    cumulative =
+                        cumulative.wrapping_add(rows_sum(buckets, sets * width, set * width + b));
                     out.extend_from_slice(d.name.as_bytes());
                     out.extend_from_slice(b"_bucket");
                     write_labels(out, global, rendered, Some(("le", le)));
@@ -251,11 +251,7 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 out.extend_from_slice(b"_sum");
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
-                write_f64(
-                    sums.get(set)
-                        .map_or(0.0, |s| f64::from_bits(s.load(Ordering::Relaxed))),
-                    out,
-                );
+                write_f64(rows_sum_f64(sums, sets, set), out);
                 out.push(b'\n');
                 out.extend_from_slice(d.name.as_bytes());
                 out.extend_from_slice(b"_count");
@@ -263,7 +259,7 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 out.push(b' ');
                 write_u64(cumulative, out);
                 out.push(b'\n');
-                written += row.len() + 2;
+                written += le_text.len() + 2;
             }
         }
     }

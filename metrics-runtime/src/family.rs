@@ -1,5 +1,7 @@
 //! Storage of one family: a dense array of atomic slots addressed by the mixed-radix index of
-//! its label values (policy P3: no hashing, allocation or lock when recording).
+//! its label values (policy P3: no hashing, allocation or lock when recording). Counters and
+//! histograms hold one such array per row of [`crate::shard`], so a thread records into a row
+//! it owns with a plain load and store; reads add the rows up.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::borrow::Cow;
@@ -7,25 +9,45 @@ use std::sync::OnceLock;
 
 use crate::descriptor::FamilyDescriptor;
 use crate::encode;
+use crate::shard::{OWNED_ROWS, ROWS};
 
 /// The slots of a family, by kind.
 ///
 /// Counters hold `u64` counts. Gauges hold `f64` bit patterns. Histograms hold, per label set,
 /// `buckets + 1` non-cumulative bucket counts (the last one is `+Inf`) and one `f64` sum; the
 /// count is the sum of the bucket counts, so `_count` always equals the `+Inf` bucket.
+/// Counter and histogram storage is [`ROWS`] rows of that, row major; a value is the sum of
+/// its rows ([`Family::counter_value`], [`Family::histogram_value`]).
 #[derive(Debug, Clone, Copy)]
 pub enum Slots<'a> {
-    /// One count per label set.
+    /// One count per label set, per row: `ROWS * label_sets`.
     Counter(&'a [AtomicU64]),
     /// One `f64` (as bits) per label set.
     Gauge(&'a [AtomicU64]),
-    /// Bucket counts (`label_sets * (buckets + 1)`) and sums (`label_sets`).
+    /// Bucket counts (`ROWS * label_sets * (buckets + 1)`) and sums (`ROWS * label_sets`).
     Histogram {
-        /// Non-cumulative bucket counts, label set major.
+        /// Non-cumulative bucket counts, row major, then label set major.
         buckets: &'a [AtomicU64],
-        /// Sum of observations per label set, as `f64` bits.
+        /// Sum of observations per label set, as `f64` bits, row major.
         sums: &'a [AtomicU64],
     },
+}
+
+/// The sum over the rows of slot `offset` of rows `stride` slots apart.
+#[inline]
+pub(crate) fn rows_sum(slots: &[AtomicU64], stride: usize, offset: usize) -> u64 {
+    (0..ROWS)
+        .filter_map(|r| slots.get(r * stride + offset))
+        .fold(0u64, |acc, a| acc.wrapping_add(a.load(Ordering::Relaxed)))
+}
+
+/// The `f64` sum over the rows of slot `offset`.
+#[inline]
+pub(crate) fn rows_sum_f64(slots: &[AtomicU64], stride: usize, offset: usize) -> f64 {
+    (0..ROWS)
+        .filter_map(|r| slots.get(r * stride + offset))
+        .map(|a| f64::from_bits(a.load(Ordering::Relaxed)))
+        .sum()
 }
 
 /// One family: its descriptor and its storage. Generated code puts one in a `static` per
@@ -159,10 +181,13 @@ impl Family {
         }
     }
 
-    /// The counter value of label set `index` (0 for other kinds or out of range).
+    /// The counter value of label set `index`, the sum of its rows (0 for other kinds or out
+    /// of range).
     pub fn counter_value(&self, index: usize) -> u64 {
         match self.slots {
-            Slots::Counter(s) => s.get(index).map_or(0, |a| a.load(Ordering::Relaxed)),
+            Slots::Counter(s) if index < self.descriptor.label_sets => {
+                rows_sum(s, self.descriptor.label_sets, index)
+            }
             _ => 0,
         }
     }
@@ -186,20 +211,20 @@ impl Family {
             count: 0,
             sum: 0.0,
         };
+        let sets = self.descriptor.label_sets;
         if let Slots::Histogram { buckets, sums } = self.slots {
-            let Some(row) = buckets.get(index * width..index * width + bounds.len() + 1) else {
+            if index >= sets {
                 return snap;
-            };
+            }
             let mut cumulative = 0u64;
-            for (i, slot) in row.iter().enumerate() {
-                cumulative += slot.load(Ordering::Relaxed);
-                let bound = bounds.get(i).copied().unwrap_or(f64::INFINITY);
+            for b in 0..=bounds.len() {
+                cumulative =
+                    cumulative.wrapping_add(rows_sum(buckets, sets * width, index * width + b));
+                let bound = bounds.get(b).copied().unwrap_or(f64::INFINITY);
                 snap.buckets.push((bound, cumulative));
             }
             snap.count = cumulative;
-            snap.sum = sums
-                .get(index)
-                .map_or(0.0, |a| f64::from_bits(a.load(Ordering::Relaxed)));
+            snap.sum = rows_sum_f64(sums, sets, index);
         }
         snap
     }
@@ -218,10 +243,20 @@ pub struct HistogramSnapshot {
 
 // ---- recording: what generated code calls on the hot path ----------------------------------
 
-/// Adds `n` to a counter slot.
+/// Adds `n` to label set `index` of a counter of `sets` label sets, in the calling thread's
+/// row: a plain load and store in a row the thread owns, an atomic add in the shared row.
 #[inline(always)]
-pub fn counter_add(slots: &[AtomicU64], index: usize, n: u64) {
-    slots[index].fetch_add(n, Ordering::Relaxed);
+pub fn counter_add(slots: &[AtomicU64], sets: usize, index: usize, n: u64) {
+    let row = crate::shard::current();
+    let slot = &slots[row * sets + index];
+    if row < OWNED_ROWS {
+        slot.store(
+            slot.load(Ordering::Relaxed).wrapping_add(n),
+            Ordering::Relaxed,
+        );
+    } else {
+        slot.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 /// Stores a gauge value.
@@ -248,13 +283,15 @@ fn float_add(slot: &AtomicU64, delta: f64) {
     }
 }
 
-/// Records one observation into a histogram: one bucket increment and one sum update.
-/// `width` is the declared bucket count plus one (one storage row); `bounds` are the bounds
-/// in force, at most `width - 1` of them.
+/// Records one observation into a histogram of `sets` label sets: one bucket increment and
+/// one sum update, in the calling thread's row (see [`counter_add`]). `width` is the declared
+/// bucket count plus one (one storage row of a label set); `bounds` are the bounds in force, at
+/// most `width - 1` of them.
 #[inline(always)]
 pub fn histogram_observe(
     buckets: &[AtomicU64],
     sums: &[AtomicU64],
+    sets: usize,
     width: usize,
     bounds: &[f64],
     index: usize,
@@ -267,6 +304,18 @@ pub fn histogram_observe(
     while b < bounds.len() && !(value <= bounds[b]) {
         b += 1;
     }
-    buckets[index * width + b].fetch_add(1, Ordering::Relaxed);
-    float_add(&sums[index], value);
+    let row = crate::shard::current();
+    let bucket = &buckets[(row * sets + index) * width + b];
+    let sum = &sums[row * sets + index];
+    if row < OWNED_ROWS {
+        bucket.store(
+            bucket.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
+        let next = f64::from_bits(sum.load(Ordering::Relaxed)) + value;
+        sum.store(next.to_bits(), Ordering::Relaxed);
+    } else {
+        bucket.fetch_add(1, Ordering::Relaxed);
+        float_add(sum, value);
+    }
 }

@@ -42,6 +42,7 @@ mod family;
 pub mod http;
 mod label;
 mod registry;
+pub mod shard;
 mod timer;
 pub mod validate;
 
@@ -96,6 +97,7 @@ pub mod __private {
     pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
     pub use crate::label::{LabelDescriptor, LabelValue};
     pub use crate::registry::FAMILIES;
+    pub use crate::shard::ROWS as SHARD_ROWS;
     pub use crate::timer::Timer;
     pub use crate::{HistogramFamily, MetricFamily};
     pub use core::sync::atomic::AtomicU64;

@@ -122,3 +122,52 @@ fn two_threads_ten_million_increments_each_with_concurrent_encodes() {
     assert_eq!(Level.get(), 0.0);
     eprintln!("{encodes} concurrent encodes");
 }
+
+/// Counted by more threads than there are owned storage rows.
+#[derive(MetricFamily)]
+#[metric(counter, name = "conc_crowd_total")]
+pub struct Crowd;
+
+/// Observed by the same crowd.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "conc_crowd_seconds", unit = "seconds", buckets = [0.5])]
+pub struct CrowdObserved;
+
+/// More live threads than owned rows (some record through the shared row with atomic adds),
+/// then waves of short-lived threads that take over rows given back by exited ones: every
+/// increment and observation is counted, exactly.
+#[test]
+fn more_threads_than_rows_and_reused_rows_lose_nothing() {
+    const PER: u64 = 100_000;
+    let threads = 3 * metrics_runtime::shard::OWNED_ROWS;
+    let barrier = Arc::new(std::sync::Barrier::new(threads));
+    let crowd: Vec<_> = (0..threads)
+        .map(|_| {
+            let b = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                b.wait();
+                for i in 0..PER {
+                    Crowd.inc();
+                    CrowdObserved.observe(if i % 2 == 0 { 0.25 } else { 1.0 });
+                }
+            })
+        })
+        .collect();
+    for t in crowd {
+        t.join().expect("crowd thread");
+    }
+    for _wave in 0..10 {
+        let wave: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(|| Crowd.inc_by(PER)))
+            .collect();
+        for t in wave {
+            t.join().expect("wave thread");
+        }
+    }
+    let total = threads as u64 * PER + 10 * 4 * PER;
+    assert_eq!(Crowd.get(), total);
+    let h = CrowdObserved.get();
+    assert_eq!(h.count, threads as u64 * PER);
+    assert_eq!(h.buckets[0].1, threads as u64 * PER / 2);
+    assert!((h.sum - threads as f64 * PER as f64 * 0.625).abs() < 1e-6 * h.sum);
+}

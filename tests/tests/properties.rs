@@ -62,7 +62,12 @@ fn family_with_help(name: &str, help: &str) -> &'static Family {
         type_name: "Dynamic",
         module_path: module_path!(),
     }));
-    let slots: &'static [AtomicU64] = Box::leak(Box::new([AtomicU64::new(3)]));
+    // A counter of one label set: one slot per storage row, 3 in the first.
+    let slots: &'static [AtomicU64] = Box::leak(
+        (0..metrics_runtime::shard::ROWS)
+            .map(|r| AtomicU64::new(if r == 0 { 3 } else { 0 }))
+            .collect::<Box<[AtomicU64]>>(),
+    );
     Box::leak(Box::new(Family::new(descriptor, Slots::Counter(slots))))
 }
 
