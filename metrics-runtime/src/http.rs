@@ -128,9 +128,10 @@ pub struct HttpObservation<'a> {
     pub status: u16,
     /// Time from the request entering the layer to the response leaving it.
     pub duration: Duration,
-    /// Request body size, when known from `Content-Length` or the body.
+    /// Request body size, when known up front: from `Content-Length` or a body of known
+    /// length. A streamed body of unknown length (chunked) is `None`, never a guess.
     pub request_bytes: Option<u64>,
-    /// Response body size, when known.
+    /// Response body size, known the same way.
     pub response_bytes: Option<u64>,
 }
 

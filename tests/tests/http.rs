@@ -36,6 +36,13 @@ pub struct InFlight;
 #[metric(histogram, name = "t_http_response_size_bytes", unit = "bytes", buckets = [10.0, 100.0, 1000.0])]
 pub struct ResponseSize;
 
+/// Request body sizes, by route.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "t_http_request_size_bytes", unit = "bytes", buckets = [10.0, 100.0, 1000.0], max_series = 500)]
+pub struct RequestSize {
+    pub path_template: RouteTemplate,
+}
+
 struct AppMetrics;
 
 impl HttpMetrics for AppMetrics {
@@ -59,6 +66,12 @@ impl HttpMetrics for AppMetrics {
         if let Some(n) = o.response_bytes {
             ResponseSize.observe(n as f64);
         }
+        if let Some(n) = o.request_bytes {
+            RequestSize {
+                path_template: route,
+            }
+            .observe(n as f64);
+        }
     }
 }
 
@@ -68,6 +81,7 @@ fn registry() -> Arc<Registry> {
     r.register::<Duration>().expect("new");
     r.register::<InFlight>().expect("new");
     r.register::<ResponseSize>().expect("new");
+    r.register::<RequestSize>().expect("new");
     Arc::new(r.with_self_metrics("t_metrics_"))
 }
 
@@ -84,6 +98,10 @@ fn start(config: MetricsConfig) -> SocketAddr {
             let app = axum::Router::new()
                 .route("/items/{id}", axum::routing::get(|| async { "item\n" }))
                 .route("/health", axum::routing::get(|| async { "ok\n" }))
+                .route(
+                    "/upload",
+                    axum::routing::post(|body: String| async move { body.len().to_string() }),
+                )
                 .merge(http::metrics_router(registry(), &config))
                 // Last, so it wraps every route and the fallback (unmatched requests).
                 .layer(HttpMetricsLayer::new(AppMetrics));
@@ -435,5 +453,38 @@ fn bounded_loopback_load_loses_nothing() {
         2 * REQUESTS_PER_CLIENT,
         2 * SCRAPES_PER_CLIENT,
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// Request and response sizes come from `Content-Length` (or a body of known size); a
+/// streamed body of unknown length is not observed rather than guessed.
+#[test]
+fn request_and_response_sizes_are_observed_when_known() {
+    let addr = start(config("[auth]\ntoken = \"s3cret\"\n"));
+    // Only this test posts to /upload.
+    let upload = || RequestSize {
+        path_template: RouteTemplate::new("/upload"),
+    };
+    let body = "x".repeat(300);
+    let r = http_raw(
+        addr,
+        format!(
+            "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 300\r\nConnection: close\r\n\r\n{body}"
+        )
+        .as_bytes(),
+    )
+    .expect("http");
+    assert_eq!((r.status, r.body.as_str()), (200, "300"));
+    assert_eq!((upload().count(), upload().sum()), (1, 300.0));
+    let r = http_raw(
+        addr,
+        b"POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    )
+    .expect("http");
+    assert_eq!((r.status, r.body.as_str()), (200, "5"));
+    assert_eq!(
+        upload().count(),
+        1,
+        "a chunked body's size is unknown up front"
     );
 }
