@@ -13,6 +13,9 @@
 //! assert!(names.contains(&"trc_scheduler_unschedulable_total"));
 //! ```
 
+// Output goes through writers whose errors are handled: `print!` panics on a closed pipe.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod agent;
 pub mod check;
 pub mod control_plane;

@@ -4,6 +4,9 @@
 //! not compliant (`check`); 2 bad input (unreadable file, unreachable URL, malformed
 //! exposition, unknown component, bad arguments) or an I/O error, with a one-line reason.
 
+// Output goes through writers whose errors are handled: `print!` panics on a closed pipe.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -173,7 +176,7 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("metrics-catalog: {message}");
+            let _ = writeln!(std::io::stderr(), "metrics-catalog: {message}");
             ExitCode::from(FAILURE)
         }
     }
@@ -363,7 +366,8 @@ fn run_docs(args: &DocsArgs) -> Result<ExitCode, String> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing",
                 Err(e) => return Err(format!("cannot read {path}: {e}")),
             };
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "metrics-catalog: {path} {problem}: regenerate it with `{}`",
                 docs::REGENERATE
             );

@@ -395,6 +395,14 @@ async fn demo_request(addr: SocketAddr, method: &str, path: &str) -> std::io::Re
     Ok(())
 }
 
+/// A status line on standard output. An exporter keeps serving when nobody reads its output
+/// any more (`println!` would panic on the closed pipe).
+fn say(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
 /// Runs the exporter until Ctrl-C (or SIGTERM).
 pub async fn run(opts: ServeOptions) -> Result<(), String> {
     let cfg = config(&opts)?;
@@ -444,12 +452,12 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
     } else {
         ""
     };
-    println!(
+    say(&format!(
         "metrics-catalog serve: {} families on http://{local}{} (auth: {gate}); try: curl{curl} http://{local}{}",
         registry.families().len(),
         cfg.path,
         cfg.path
-    );
+    ));
     let tick = Duration::from_millis(opts.tick_ms.max(1));
     let workload = tokio::spawn(async move {
         let mut interval = tokio::time::interval(tick);
@@ -488,6 +496,6 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
     };
     let served = http::serve(listener, app, shutdown).await;
     workload.abort();
-    println!("metrics-catalog serve: stopped");
+    say("metrics-catalog serve: stopped");
     served.map_err(|e| format!("server error: {e}"))
 }

@@ -54,3 +54,32 @@ fn scrapes_are_not_counted_as_api_requests() {
         "only the demo's unknown path is unmatched"
     );
 }
+
+/// SIGTERM and SIGINT (Ctrl-C) stop `serve` gracefully with exit code 0.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_serve_cleanly() {
+    for signal in ["-TERM", "-INT"] {
+        let addr = free_port();
+        let mut serve = start_serve_ticking(addr, 50, &[]);
+        assert_eq!(http_get(addr, "/metrics", &[]).expect("scrape").status, 200);
+        let pid = serve.0.id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = serve.0.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve still running after {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "exit after {signal}");
+    }
+}

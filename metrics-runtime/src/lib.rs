@@ -25,6 +25,8 @@
 //! ```
 
 #![warn(missing_debug_implementations)]
+// A library never prints; `print!` also panics when the stream is closed.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 // Lets the derives, which name `::metrics_runtime`, be used inside this crate too.
 extern crate self as metrics_runtime;
