@@ -119,21 +119,28 @@ impl Format {
     }
 
     /// The format a scraper's `Accept` header asks for: OpenMetrics when it lists
-    /// `application/openmetrics-text` with a non-zero quality, text otherwise.
+    /// `application/openmetrics-text` with a quality above zero and at least that of the text
+    /// format (`text/plain`, `text/*` or `*/*`); text otherwise.
     pub fn negotiate(accept: Option<&str>) -> Format {
         let Some(accept) = accept else {
             return Format::Text;
         };
-        let wants_om = accept.split(',').any(|range| {
+        let (mut openmetrics, mut text) = (0.0f64, 0.0f64);
+        for range in accept.split(',') {
             let mut parts = range.split(';').map(str::trim);
-            let media = parts.next().unwrap_or("");
-            let zero_q = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .is_some_and(|q| q.trim().parse::<f64>().is_ok_and(|q| q <= 0.0))
-            });
-            media.eq_ignore_ascii_case("application/openmetrics-text") && !zero_q
-        });
-        if wants_om {
+            let media = parts.next().unwrap_or("").to_ascii_lowercase();
+            let q = parts
+                .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+                .map_or(Some(1.0), |q| q.trim().parse::<f64>().ok())
+                .filter(|q| q.is_finite())
+                .unwrap_or(0.0);
+            match media.as_str() {
+                "application/openmetrics-text" => openmetrics = openmetrics.max(q),
+                "text/plain" | "text/*" | "*/*" => text = text.max(q),
+                _ => {}
+            }
+        }
+        if openmetrics > 0.0 && openmetrics >= text {
             Format::OpenMetrics
         } else {
             Format::Text
@@ -305,6 +312,19 @@ mod tests {
         assert_eq!(
             Format::negotiate(Some("Application/OpenMetrics-Text")),
             Format::OpenMetrics
+        );
+        // Qualities are compared: text preferred over OpenMetrics gets text.
+        assert_eq!(
+            Format::negotiate(Some("text/plain;q=1.0,application/openmetrics-text;q=0.5")),
+            Format::Text
+        );
+        assert_eq!(
+            Format::negotiate(Some("application/openmetrics-text;q=0.9,*/*;q=0.1")),
+            Format::OpenMetrics
+        );
+        assert_eq!(
+            Format::negotiate(Some("application/openmetrics-text;q=oops")),
+            Format::Text
         );
     }
 
