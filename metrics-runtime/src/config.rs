@@ -179,26 +179,20 @@ pub fn validate_buckets(key: &str, bounds: &[f64]) -> Result<(), ConfigError> {
 /// The dotted key (`auth.trusted_cidrs`) whose key or value holds byte `at` of the TOML
 /// `text`: where a serde error (a wrong type, an unknown field) points.
 fn key_at(text: &str, at: usize) -> Option<String> {
+    // A `[table]` header's entries may lie anywhere after it, so every table is searched,
+    // not only one whose own span holds `at`.
     fn walk(table: &toml::de::DeTable<'_>, at: usize, path: &mut Vec<String>) -> bool {
         for (key, value) in table.iter() {
-            let (k, v) = (key.span(), value.span());
-            if k.contains(&at) || v.contains(&at) {
-                path.push(key.get_ref().to_string());
-                if let Some(inner) = value.get_ref().as_table() {
-                    walk(inner, at, path);
-                }
+            let here = key.span().contains(&at) || value.span().contains(&at);
+            path.push(key.get_ref().to_string());
+            let inside = value
+                .get_ref()
+                .as_table()
+                .is_some_and(|t| walk(t, at, path));
+            if inside || here {
                 return true;
             }
-        }
-        // A `[table]` header's entries may lie anywhere after it: look inside every table.
-        for (key, value) in table.iter() {
-            if let Some(inner) = value.get_ref().as_table() {
-                path.push(key.get_ref().to_string());
-                if walk(inner, at, path) {
-                    return true;
-                }
-                path.pop();
-            }
+            path.pop();
         }
         false
     }

@@ -245,11 +245,13 @@ pub(crate) fn encode_process_metrics(out: &mut Vec<u8>, format: Format, global: 
             p.start_time_seconds,
         ),
     ];
-    rows.into_iter()
-        .filter_map(|(name, kind, help, value)| {
-            value.map(|v| family(out, format, global, name, kind, help, &vec![(vec![], v)]))
-        })
-        .sum()
+    let mut written = 0;
+    for (name, kind, help, value) in rows {
+        if let Some(v) = value {
+            written += family(out, format, global, name, kind, help, &vec![(vec![], v)]);
+        }
+    }
+    written
 }
 
 /// What `/proc/self` says about this process.
