@@ -184,6 +184,8 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 default: #lt::DEFAULT_NAME,
                 value_at: #lt::value_at,
                 waiver: #waiver,
+                error_values: #lt::ERROR_VALUES,
+                route_templates: #lt::ROUTE_TEMPLATES,
                 doc: #doc,
             }
         }
@@ -366,6 +368,9 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 deviations: &[ #( #deviations ),* ],
                 stability: #stability,
                 deprecated_since: #deprecated_since,
+                role: #rt::FamilyRole::None,
+                prefix: ::core::option::Option::None,
+                stability_in_help: true,
                 type_name: #type_name,
                 module_path: ::core::module_path!(),
             };

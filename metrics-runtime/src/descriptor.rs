@@ -63,6 +63,49 @@ impl Stability {
     }
 }
 
+/// What a family means where generated rules, dashboards and checks depend on it, declared
+/// with `#[metric(role = "...")]` rather than guessed from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum FamilyRole {
+    /// No declared role: the kind alone decides what is generated.
+    #[default]
+    None,
+    /// A gauge of how far a consumer is behind its source (events, seconds): rules record its
+    /// maximum and trend and alert when it stays high.
+    Lag,
+    /// A gauge of a position that only moves forward while work is applied (a last applied
+    /// id): paired with a [`FamilyRole::Lag`] gauge of the same labels, it tells a slow
+    /// consumer from a stalled one.
+    Position,
+    /// A gauge of work in progress (requests in flight, running jobs).
+    InFlight,
+    /// A gauge whose value is always 1 and whose labels carry facts (`build_info`).
+    Info,
+    /// A gauge that is 1 for the current state and 0 for the others.
+    State,
+    /// A gauge holding a Unix time in seconds (last success, expiry).
+    Timestamp,
+    /// A counter of events whose sudden rise is an incident (placements that failed): rules
+    /// keep a one-hour baseline and alert on a spike over it.
+    Spikes,
+}
+
+impl FamilyRole {
+    /// The name used in `#[metric(role = "...")]` and in the catalog schema.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FamilyRole::None => "none",
+            FamilyRole::Lag => "lag",
+            FamilyRole::Position => "position",
+            FamilyRole::InFlight => "in_flight",
+            FamilyRole::Info => "info",
+            FamilyRole::State => "state",
+            FamilyRole::Timestamp => "timestamp",
+            FamilyRole::Spikes => "spikes",
+        }
+    }
+}
+
 /// Everything a family declares, as const data.
 #[derive(Debug, Clone, Copy)]
 pub struct FamilyDescriptor {
@@ -93,6 +136,14 @@ pub struct FamilyDescriptor {
     pub stability: Stability,
     /// The version since which the family is deprecated, if it is.
     pub deprecated_since: Option<&'static str>,
+    /// What the family means where rules and dashboards depend on it (`role = "..."`).
+    pub role: FamilyRole,
+    /// The name prefix the declaring crate's policy requires (`[package.metadata.metrics]
+    /// prefix`), if any: a checker treats other names with it as undeclared families.
+    pub prefix: Option<&'static str>,
+    /// Whether HELP carries the stability level (`[ALPHA] `), as the declaring crate's policy
+    /// says (`stability_in_help = true`); a deprecation is always shown.
+    pub stability_in_help: bool,
     /// The Rust type that declares the family.
     pub type_name: &'static str,
     /// The module that declares the family.
@@ -103,7 +154,10 @@ impl FamilyDescriptor {
     /// The HELP text as exposed: the stability level and any deprecation first, as Kubernetes
     /// writes them (`[ALPHA] `, `[BETA] `, `(Deprecated since 1.2.0) `), then the doc comment.
     pub fn exposed_help(&self) -> String {
-        let mut s = String::from(self.stability.help_prefix());
+        let mut s = String::new();
+        if self.stability_in_help {
+            s.push_str(self.stability.help_prefix());
+        }
         if let Some(v) = self.deprecated_since {
             s.push_str("(Deprecated since ");
             s.push_str(v);

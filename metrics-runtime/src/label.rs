@@ -36,6 +36,12 @@ pub trait LabelValue: Copy + Send + Sync + 'static {
     /// For capped string labels: how many distinct values get their own series (the last
     /// index, `CAP`, is the shared overflow value). `None` for enums, whose values are `NAMES`.
     const CAP: Option<usize> = None;
+    /// The values that are error outcomes (`#[label(error)]` on their variants): generated
+    /// error ratios and alerts count exactly these.
+    const ERROR_VALUES: &'static [&'static str] = &[];
+    /// Whether the values are route templates (`#[label(route_templates)]` on the enum, or a
+    /// capped label declared so): a checker rejects raw paths in them.
+    const ROUTE_TEMPLATES: bool = false;
 
     /// The exposition text of the value at `index`, if that value exists yet (a capped
     /// label's slots fill as values arrive).
@@ -74,6 +80,10 @@ pub struct LabelDescriptor {
     pub default: Option<&'static str>,
     /// The reason given in `#[label(allow = "...")]` when the name needed a waiver (R14).
     pub waiver: Option<&'static str>,
+    /// The values that are error outcomes (`#[label(error)]`), empty when none is.
+    pub error_values: &'static [&'static str],
+    /// Whether the values are route templates (`#[label(route_templates)]`).
+    pub route_templates: bool,
     /// The field's doc comment.
     pub doc: &'static str,
 }

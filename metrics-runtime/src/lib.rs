@@ -53,7 +53,7 @@ pub use capped::{CappedInfo, MAX_VALUE_BYTES, OVERFLOW_VALUE};
 pub use collector::FamilyCollector;
 #[cfg(feature = "config")]
 pub use config::{AuthConfig, ConfigError, MetricsConfig};
-pub use descriptor::{FamilyDescriptor, MetricKind, Stability};
+pub use descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
 pub use encode::Format;
 pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
 pub use family::{Family, HistogramSnapshot, Slots};
@@ -95,7 +95,7 @@ pub trait HistogramFamily: MetricFamily {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::capped::{CAPPED_LABELS, CappedInfo, Interner, OVERFLOW_VALUE};
-    pub use crate::descriptor::{FamilyDescriptor, MetricKind, Stability};
+    pub use crate::descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
     pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
     pub use crate::label::{LabelDescriptor, LabelValue};
     pub use crate::registry::FAMILIES;

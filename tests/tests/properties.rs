@@ -59,6 +59,9 @@ fn family_with_help(name: &str, help: &str) -> &'static Family {
         deviations: &[],
         stability: Stability::Stable,
         deprecated_since: None,
+        role: metrics_runtime::FamilyRole::None,
+        prefix: None,
+        stability_in_help: true,
         type_name: "Dynamic",
         module_path: module_path!(),
     }));
