@@ -1,9 +1,7 @@
 //! Node agent (seed 000, section E): heartbeat and overlay connectivity, the instance
 //! lifecycle, the image cache, disk pressure, secrets delivery, snapshots and backups.
 
-use metrics_runtime::{LabelValue, MetricFamily};
-
-use crate::Component;
+use metrics_runtime::{Component, LabelValue, MetricFamily};
 
 /// The families of this component, in the order the seed lists them.
 pub const COMPONENT: Component = Component {

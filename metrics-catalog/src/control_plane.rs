@@ -1,9 +1,7 @@
 //! Control plane API (seed 000, section A): HTTP availability and latency, token issuance,
 //! the database pool and idempotency.
 
-use metrics_runtime::{LabelValue, MetricFamily};
-
-use crate::Component;
+use metrics_runtime::{Component, LabelValue, MetricFamily};
 
 /// The families of this component, in the order the seed lists them.
 pub const COMPONENT: Component = Component {

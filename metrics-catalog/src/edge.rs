@@ -1,9 +1,7 @@
 //! Edge ingress (seed 000, section F): listeners and connections, routing configuration,
 //! backend health gating, SNI sniffing and PROXY protocol v2.
 
-use metrics_runtime::{LabelValue, MetricFamily};
-
-use crate::Component;
+use metrics_runtime::{Component, LabelValue, MetricFamily};
 
 /// The families of this component, in the order the seed lists them.
 pub const COMPONENT: Component = Component {

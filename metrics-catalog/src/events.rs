@@ -1,9 +1,7 @@
 //! Event append and command handling (seed 000, section B): the write path of the event log
 //! and the commands that produce events.
 
-use metrics_runtime::{LabelValue, MetricFamily};
-
-use crate::Component;
+use metrics_runtime::{Component, LabelValue, MetricFamily};
 
 /// The families of this component, in the order the seed lists them.
 pub const COMPONENT: Component = Component {

@@ -1,9 +1,7 @@
 //! Projection workers (seed 000, section C): how far each read model is behind the event log,
 //! how long applying events takes, and failures and rebuilds.
 
-use metrics_runtime::{LabelValue, MetricFamily};
-
-use crate::Component;
+use metrics_runtime::{Component, LabelValue, MetricFamily};
 
 /// The families of this component, in the order the seed lists them.
 pub const COMPONENT: Component = Component {

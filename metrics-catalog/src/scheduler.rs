@@ -1,8 +1,6 @@
 //! Scheduler (seed 000, section D): loop health, placements and actions, rollouts.
 
-use metrics_runtime::{LabelValue, MetricFamily};
-
-use crate::Component;
+use metrics_runtime::{Component, LabelValue, MetricFamily};
 
 /// The families of this component, in the order the seed lists them.
 pub const COMPONENT: Component = Component {

@@ -32,6 +32,7 @@
 extern crate self as metrics_runtime;
 
 mod capped;
+mod component;
 #[cfg(feature = "prometheus")]
 mod collector;
 #[cfg(feature = "config")]
@@ -49,6 +50,7 @@ mod timer;
 pub mod validate;
 
 pub use capped::{CappedInfo, MAX_VALUE_BYTES, OVERFLOW_VALUE};
+pub use component::Component;
 #[cfg(feature = "prometheus")]
 pub use collector::FamilyCollector;
 #[cfg(feature = "config")]

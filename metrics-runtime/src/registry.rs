@@ -123,6 +123,16 @@ impl Registry {
         reg
     }
 
+    /// A registry of the families of several components (sorted by name). Fails when two of
+    /// them share a name.
+    pub fn of_components(components: &[&crate::Component]) -> Result<Self, RegistryError> {
+        let mut registry = Registry::new();
+        for family in components.iter().flat_map(|c| c.families()) {
+            registry.register_family(family)?;
+        }
+        Ok(registry)
+    }
+
     /// Adds family `F`.
     pub fn register<F: MetricFamily>(&mut self) -> Result<(), RegistryError> {
         self.register_family(F::family())
