@@ -1,0 +1,1 @@
+//! The metrics policy as data (filled in by the policy split).
