@@ -12,7 +12,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use metrics_catalog::serve::{self, ControlPlaneHttp, ServeOptions};
+use metrics_demo::{self as serve, ControlPlaneHttp, ServeOptions};
 use metrics_runtime::http::{self, HttpMetricsLayer};
 
 /// One kept-alive HTTP/1.1 connection to the exporter.

@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use metrics_catalog::serve::{self, ServeOptions};
+use metrics_demo::{self as serve, ServeOptions};
 
 fn median_us(f: &mut dyn FnMut() -> usize) -> f64 {
     let mut v: Vec<f64> = (0..200)

@@ -20,44 +20,31 @@ pub mod seed004_workflow_runtime;
 
 use std::net::SocketAddr;
 
-use metrics_runtime::{Family, Registry, RegistryError};
+use metrics_runtime::{Component, Family};
 
-/// One seed: its prefix and its families, in the order the seed lists them.
-#[derive(Debug, Clone, Copy)]
-pub struct Seed {
-    /// `001` .. `004`.
-    pub id: &'static str,
-    /// Every family name of the seed starts with it.
-    pub prefix: &'static str,
-    /// The families' storage accessors.
-    pub families: &'static [fn() -> &'static Family],
-}
-
-impl Seed {
-    /// The seed's families.
-    pub fn families(&self) -> impl Iterator<Item = &'static Family> + '_ {
-        self.families.iter().map(|f| f())
-    }
-
-    /// A registry of just this seed's families.
-    pub fn registry(&self) -> Result<Registry, RegistryError> {
-        let mut registry = Registry::new();
-        for family in self.families() {
-            registry.register_family(family)?;
-        }
-        Ok(registry)
-    }
-}
-
-/// The four seeds.
-pub fn seeds() -> [Seed; 4] {
-    [
-        seed001_axum_server::SEED,
-        seed002_backup_manager::SEED,
-        seed003_orchestrator::SEED,
-        seed004_workflow_runtime::SEED,
-    ]
-}
+/// The four seeds: (id, family name prefix, component).
+pub const SEEDS: [(&str, &str, &Component); 4] = [
+    (
+        "001",
+        seed001_axum_server::PREFIX,
+        &seed001_axum_server::SEED,
+    ),
+    (
+        "002",
+        seed002_backup_manager::PREFIX,
+        &seed002_backup_manager::SEED,
+    ),
+    (
+        "003",
+        seed003_orchestrator::PREFIX,
+        &seed003_orchestrator::SEED,
+    ),
+    (
+        "004",
+        seed004_workflow_runtime::PREFIX,
+        &seed004_workflow_runtime::SEED,
+    ),
+];
 
 /// The sum of a counter family over all its series, or the number of observations of a
 /// histogram family: "how much was recorded", whatever the labels.

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use metrics_runtime::http::{self, HttpMetrics, HttpMetricsLayer, HttpObservation};
 use metrics_runtime::{LabelValue, MetricFamily, MetricsConfig, Registry};
 
-use crate::Seed;
+use metrics_runtime::Component;
 
 // ---- label types ---------------------------------------------------------------------------
 
@@ -441,10 +441,14 @@ pub struct FileChanges {
     pub status: ChangeStatus,
 }
 
+/// Every family name of the seed starts with it.
+pub const PREFIX: &str = "tachikoma_";
+
 /// Seed 001's families, in the order the seed lists them.
-pub const SEED: Seed = Seed {
-    id: "001",
-    prefix: "tachikoma_",
+pub const SEED: Component = Component {
+    name: "tachikoma",
+    title: "Tachikoma server (seed 001)",
+    about: "The Tachikoma server: HTTP, WebSocket, execution, storage and session metrics (spec 333).",
     families: &[
         HttpRequests::family,
         HttpRequestDuration::family,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use metrics_runtime::{BuildInfo, LabelValue, MetricFamily, MetricsConfig, Registry};
 
-use crate::Seed;
+use metrics_runtime::Component;
 
 metrics_runtime::capped_label! {
     /// A host of the fleet, by its name (`hosts.name`): the operator's own enrolled
@@ -197,10 +197,14 @@ pub struct JobDuration {
     pub status: JobStatus,
 }
 
+/// Every family name of the seed starts with it.
+pub const PREFIX: &str = "rm_";
+
 /// Seed 002's families, in the order the seed lists them (`rm_build_info` is the registry's).
-pub const SEED: Seed = Seed {
-    id: "002",
-    prefix: "rm_",
+pub const SEED: Component = Component {
+    name: "restic-manager",
+    title: "restic-manager (seed 002)",
+    about: "restic-manager: per-host backup state, repository sizes, snapshots, alerts and job durations.",
     families: &[
         HostAgentOnline::family,
         HostLastBackupTimestamp::family,
@@ -444,7 +448,7 @@ pub fn run_demo() -> Result<String, Box<dyn std::error::Error>> {
 /// The seed's Grafana dashboard (P6-05): its six panels, written against the descriptors'
 /// names and label values, then one generated panel per family.
 pub fn dashboard() -> serde_json::Value {
-    use metrics_catalog::dashboard::{self, Meta, Panel, Row};
+    use metrics_tools::dashboard::{self, Meta, Panel, Row};
     let n = |d: &metrics_runtime::FamilyDescriptor| d.name;
     let online = n(HostsOnline::DESCRIPTOR);
     let hosts = n(Hosts::DESCRIPTOR);
@@ -518,7 +522,11 @@ pub fn dashboard() -> serde_json::Value {
                 title: "Fleet".to_string(),
                 panels: panels.to_vec(),
             },
-            Row::of_families("Every family", SEED.families().map(|f| f.descriptor())),
+            Row::of_families(
+                "Every family",
+                SEED.families()
+                    .map(|f| metrics_tools::Family::from_descriptor(f.descriptor())),
+            ),
         ],
     )
 }

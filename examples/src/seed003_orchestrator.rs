@@ -12,7 +12,7 @@
 use metrics_runtime::http::StatusClass;
 use metrics_runtime::{Family, LabelValue, MetricFamily, Registry};
 
-use crate::Seed;
+use metrics_runtime::Component;
 
 // ---- label types ---------------------------------------------------------------------------
 
@@ -388,10 +388,14 @@ pub struct DnsQueries {
 )]
 pub struct DnsQueryDuration;
 
+/// Every family name of the seed starts with it.
+pub const PREFIX: &str = "warren_";
+
 /// Seed 003's families, in the order the audit lists them (DNS, which it asks for, last).
-pub const SEED: Seed = Seed {
-    id: "003",
-    prefix: "warren_",
+pub const SEED: Component = Component {
+    name: "warren",
+    title: "Warren (seed 003)",
+    about: "Warren's metrics audit: the orchestrator's families, two components instrumented.",
     families: &[
         Nodes::family,
         Services::family,

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use metrics_runtime::{LabelValue, MetricFamily, Registry};
 
-use crate::Seed;
+use metrics_runtime::Component;
 
 // ---- label types ---------------------------------------------------------------------------
 
@@ -403,10 +403,14 @@ pub struct SuborchestrationCalls {
     pub outcome: SubOutcome,
 }
 
+/// Every family name of the seed starts with it.
+pub const PREFIX: &str = "duroxide_";
+
 /// Seed 004's families, in the order the seed lists them.
-pub const SEED: Seed = Seed {
-    id: "004",
-    prefix: "duroxide_",
+pub const SEED: Component = Component {
+    name: "duroxide",
+    title: "duroxide (seed 004)",
+    about: "duroxide's telemetry: orchestration, activity, provider and worker metrics.",
     families: &[
         OrchestrationStarts::family,
         OrchestrationCompletions::family,

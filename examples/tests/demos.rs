@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use metrics_examples::{
-    seed001_axum_server, seed002_backup_manager, seed003_orchestrator, seed004_workflow_runtime,
-    seeds,
+    SEEDS, seed001_axum_server, seed002_backup_manager, seed003_orchestrator,
+    seed004_workflow_runtime,
 };
 use metrics_runtime::Registry;
 
@@ -56,14 +56,12 @@ fn example_workflow_runtime() {
 #[test]
 fn each_seed_keeps_its_own_prefix_and_no_two_families_share_a_name() {
     let mut all = 0;
-    for seed in seeds() {
+    for (id, prefix, seed) in SEEDS {
         for family in seed.families() {
             assert!(
-                family.name().starts_with(seed.prefix),
-                "seed {}: `{}` lacks the seed's prefix `{}`",
-                seed.id,
+                family.name().starts_with(prefix),
+                "seed {id}: `{}` lacks the seed's prefix `{prefix}`",
                 family.name(),
-                seed.prefix
             );
             all += 1;
         }
@@ -88,13 +86,12 @@ fn each_seed_keeps_its_own_prefix_and_no_two_families_share_a_name() {
 fn docs_seeds_md_matches_the_declarations() {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/seeds.md"))
         .expect("docs/seeds.md");
-    for seed in seeds() {
+    for (id, _, seed) in SEEDS {
         for family in seed.families() {
             assert!(
                 docs.contains(&format!("`{}", family.name())),
-                "docs/seeds.md does not mention `{}` (seed {})",
+                "docs/seeds.md does not mention `{}` (seed {id})",
                 family.name(),
-                seed.id
             );
         }
     }
@@ -109,4 +106,80 @@ fn docs_seeds_md_matches_the_declarations() {
         docs.contains(&stated),
         "docs/seeds.md should state {stated} series"
     );
+}
+
+/// Each seed's metrics binary (`src/bin/seed00N-metrics.rs`, the one-file binary a component
+/// author writes) produces the seed's reference docs, which are committed and checked fresh,
+/// and its rules and dashboard, which promtool accepts.
+#[test]
+fn each_seed_gets_docs_rules_and_dashboard_through_its_metrics_binary() {
+    let bins = [
+        ("001", env!("CARGO_BIN_EXE_seed001-metrics")),
+        ("002", env!("CARGO_BIN_EXE_seed002-metrics")),
+        ("003", env!("CARGO_BIN_EXE_seed003-metrics")),
+        ("004", env!("CARGO_BIN_EXE_seed004-metrics")),
+    ];
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let promtool = metrics_tests::find_tool("promtool", "each_seed_gets_docs_rules_and_dashboard");
+    for (id, bin) in bins {
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new(bin)
+                .args(args)
+                .current_dir(root)
+                .output()
+                .expect("run the seed's metrics binary");
+            assert!(
+                out.status.success(),
+                "seed {id} {args:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).expect("UTF-8")
+        };
+        let docs = format!("docs/seeds/seed{id}.md");
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            run(&["docs", "--out", &docs]);
+        }
+        run(&["docs", "--check", "--out", &docs]);
+        let (_, prefix, seed) = SEEDS
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .expect("seed listed");
+        let reference = std::fs::read_to_string(format!("{root}/{docs}")).expect("reference");
+        for family in seed.families() {
+            assert!(reference.contains(&format!("### `{}`", family.name())));
+        }
+        let rules = run(&["rules"]);
+        assert!(
+            rules.contains(prefix),
+            "seed {id}: rules over its own families"
+        );
+        let dashboard: serde_json::Value =
+            serde_json::from_str(&run(&["dashboard"])).expect("dashboard JSON");
+        assert!(
+            dashboard["panels"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+        );
+        let sample = run(&["sample"]);
+        assert!(sample.contains(&format!("# TYPE {prefix}")));
+        if let Some(promtool) = &promtool {
+            let dir = std::env::temp_dir().join(format!("seed{id}-rules-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("dir");
+            let file = dir.join("rules.yml");
+            std::fs::write(&file, &rules).expect("write rules");
+            let out = std::process::Command::new(promtool)
+                .args(["check", "rules"])
+                .arg(&file)
+                .output()
+                .expect("promtool");
+            assert!(
+                out.status.success(),
+                "seed {id}: promtool check rules: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
 }

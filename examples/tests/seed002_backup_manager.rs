@@ -6,11 +6,11 @@
 use std::net::SocketAddr;
 use std::sync::Once;
 
-use metrics_catalog::dashboard;
 use metrics_examples::samples_of;
 use metrics_examples::seed002_backup_manager::{self as rm, HOST_WAIVER};
 use metrics_runtime::{BuildInfo, MetricFamily, MetricKind};
 use metrics_tests::http_get;
+use metrics_tools::dashboard;
 
 /// Records the fixed fleet once per process: every test of this file reads the same values,
 /// and the hosts are interned in one order, so the golden text is stable.

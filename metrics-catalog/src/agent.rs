@@ -48,10 +48,13 @@ pub enum HeartbeatResult {
     /// The control plane acknowledged the heartbeat.
     Ok,
     /// No answer within the heartbeat timeout.
+    #[label(error)]
     Timeout,
     /// The control plane refused it (unknown or retired node, bad credentials).
+    #[label(error)]
     Rejected,
     /// The connection failed (reset, TLS or DNS error).
+    #[label(error)]
     Error,
 }
 
@@ -62,8 +65,10 @@ pub enum BootResult {
     /// The instance started and passed its first health check.
     Ok,
     /// The boot failed.
+    #[label(error)]
     Failed,
     /// The instance did not become ready within the boot timeout.
+    #[label(error)]
     Timeout,
     /// The boot was abandoned (instance stopped or agent shutting down; timer dropped).
     #[label(default)]
@@ -107,8 +112,10 @@ pub enum ImagePullResult {
     /// The registry refused the credentials.
     Unauthorized,
     /// The registry or the network did not answer in time.
+    #[label(error)]
     Timeout,
     /// Any other failure (digest mismatch, disk full, registry 5xx).
+    #[label(error)]
     Error,
     /// The pull was abandoned (instance stopped; timer dropped).
     #[label(default)]
@@ -121,8 +128,10 @@ pub enum RootdiskBuildResult {
     /// The root disk is ready.
     Ok,
     /// There was no room for it in the cache, even after eviction.
+    #[label(error)]
     NoSpace,
     /// Any other failure (corrupt layer, filesystem error).
+    #[label(error)]
     Error,
     /// The build was abandoned (instance stopped; timer dropped).
     #[label(default)]
@@ -173,6 +182,7 @@ pub enum SecretsDeliveryResult {
     /// Every secret was delivered.
     Ok,
     /// The delivery failed (see the reason).
+    #[label(error)]
     Error,
     /// The delivery was abandoned (instance stopped; timer dropped).
     #[label(default)]
@@ -203,8 +213,10 @@ pub enum JobResult {
     /// The job finished and was verified.
     Ok,
     /// The job failed (volume, storage or upload error).
+    #[label(error)]
     Failed,
     /// The job did not finish within its deadline.
+    #[label(error)]
     Timeout,
     /// The job was abandoned (volume deleted, agent shutting down; timer dropped).
     #[label(default)]

@@ -49,6 +49,7 @@ pub enum HttpMethod {
 /// strings). One value per route of the v1 API; ids appear as `{placeholders}`; requests that match
 /// no route share `unmatched`, so scanners probing random paths cannot add series.
 #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
+#[label(route_templates)]
 pub enum PathTemplate {
     /// OAuth 2 token endpoint: every grant and refresh.
     #[label(rename = "/v1/auth/token")]
@@ -110,6 +111,7 @@ pub enum StatusClass {
     ClientError,
     /// 500-599: the server's fault; the availability SLO counts these.
     #[label(rename = "5xx")]
+    #[label(error)]
     ServerError,
 }
 
@@ -149,6 +151,7 @@ pub enum TokenResult {
     /// The requested scope is invalid or exceeds what the grant allows.
     InvalidScope,
     /// The platform failed (database, signing key): a 5xx answer.
+    #[label(error)]
     ServerError,
 }
 
@@ -168,6 +171,7 @@ pub enum DevicePollResult {
     /// The device code expired before the user approved.
     ExpiredToken,
     /// The platform failed to answer the poll.
+    #[label(error)]
     ServerError,
 }
 
@@ -298,6 +302,7 @@ pub struct AuthDeviceFlowPolls {
 #[metric(
     gauge,
     name = "trc_db_connections_in_use",
+    role = "in_flight",
     stability = "beta",
     component = "control-plane"
 )]

@@ -53,12 +53,15 @@ pub enum ConnectionResult {
     /// No route matches the SNI name or Host header.
     NoRoute,
     /// The route has no healthy backend.
+    #[label(error)]
     NoHealthyBackend,
     /// Connecting to the backend failed (see `trc_edge_upstream_connect_failures_total`).
+    #[label(error)]
     UpstreamFailed,
     /// The connection was refused by a limit (connection or rate limit).
     Limited,
     /// The connection failed after it was proxied (reset by either side, idle timeout).
+    #[label(error)]
     Error,
 }
 
@@ -88,6 +91,7 @@ pub enum ConfigApplyResult {
     /// The configuration was older than the one serving and was skipped.
     Stale,
     /// Fetching or applying the configuration failed.
+    #[label(error)]
     Error,
 }
 
@@ -114,6 +118,7 @@ pub enum SniResult {
     /// A ClientHello with an SNI name was read.
     Ok,
     /// The client sent no complete ClientHello within the sniff timeout.
+    #[label(error)]
     Timeout,
     /// The first bytes were not a TLS handshake.
     NotTls,
@@ -129,6 +134,7 @@ pub enum ProxyV2Result {
     /// The client's address was unavailable, so a LOCAL header was written.
     Local,
     /// Writing the header failed; the connection was closed.
+    #[label(error)]
     Error,
 }
 
@@ -144,7 +150,12 @@ pub struct Connections {
 
 /// Client connections currently open, by listener port.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_edge_concurrent_connections", component = "edge")]
+#[metric(
+    gauge,
+    name = "trc_edge_concurrent_connections",
+    role = "in_flight",
+    component = "edge"
+)]
 pub struct ConcurrentConnections {
     pub listener_port: ListenerPort,
 }

@@ -34,6 +34,7 @@ pub enum AppendResult {
     /// payload).
     Invalid,
     /// The database failed or timed out.
+    #[label(error)]
     Error,
     /// The caller went away before the append finished (timer dropped).
     #[label(default)]
@@ -84,6 +85,7 @@ pub enum CommandResult {
     /// Optimistic-concurrency retries were exhausted.
     Conflict,
     /// The platform failed while handling it (5xx).
+    #[label(error)]
     Error,
     /// The caller went away before the command finished (timer dropped).
     #[label(default)]

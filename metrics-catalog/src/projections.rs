@@ -54,6 +54,7 @@ pub enum Projection {
 #[metric(
     gauge,
     name = "trc_projection_last_applied_event_id",
+    role = "position",
     component = "projections"
 )]
 pub struct ProjectionLastAppliedEventId {
@@ -62,7 +63,13 @@ pub struct ProjectionLastAppliedEventId {
 
 /// Events appended to the log but not yet applied by the projection.
 #[derive(MetricFamily)]
-#[metric(gauge, name = "trc_projection_lag_events", component = "projections")]
+#[metric(
+    gauge,
+    name = "trc_projection_lag_events",
+    unit = "events",
+    role = "lag",
+    component = "projections"
+)]
 pub struct ProjectionLagEvents {
     pub projection: Projection,
 }

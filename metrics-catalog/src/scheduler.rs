@@ -35,6 +35,7 @@ pub enum GroupReconcileResult {
     /// Some desired instances could not be placed (see `trc_scheduler_unschedulable_total`).
     Unschedulable,
     /// The reconcile failed (store error, invalid state) and will be retried.
+    #[label(error)]
     Error,
     /// The loop was interrupted (shutdown, lost leadership) before the group finished (timer
     /// dropped).
@@ -52,6 +53,7 @@ pub enum AllocationResult {
     /// The chosen node's capacity changed concurrently; the allocation is retried.
     Conflict,
     /// The allocation failed (store or agent error).
+    #[label(error)]
     Error,
 }
 
@@ -114,8 +116,10 @@ pub enum RolloutResult {
     /// Every instance of the new release is running and ready.
     Succeeded,
     /// The rollout stopped (the reason is counted in `trc_scheduler_rollout_failures_total`).
+    #[label(error)]
     Failed,
     /// The rollout failed and the previous release was restored.
+    #[label(error)]
     RolledBack,
     /// A newer deploy replaced it before it finished.
     Superseded,
@@ -224,6 +228,7 @@ pub struct InstanceStops {
 #[metric(
     counter,
     name = "trc_scheduler_unschedulable_total",
+    role = "spikes",
     stability = "beta",
     component = "scheduler"
 )]

@@ -1,9 +1,10 @@
 //! The model of the input, parsed by darling. Every value keeps its syn node so each rule
 //! can point at the offending token.
 
+use darling::ast::NestedMeta;
 use darling::util::Flag;
 use darling::{FromDeriveInput, FromField, FromVariant};
-use syn::{Attribute, Expr, Generics, Ident, LitInt, LitStr, Type};
+use syn::{Attribute, DeriveInput, Expr, Generics, Ident, LitInt, LitStr, Type, parse_quote};
 
 /// `#[derive(MetricFamily)]` input.
 #[derive(FromDeriveInput)]
@@ -34,6 +35,8 @@ pub struct FamilyInput {
     pub stability: Option<LitStr>,
     /// The version since which the family is deprecated.
     pub deprecated_since: Option<LitStr>,
+    /// What the family means to generated rules and dashboards (R15): `lag`, `spikes`, ...
+    pub role: Option<LitStr>,
 }
 
 /// One field of a family: one label.
@@ -43,7 +46,7 @@ pub struct FieldInput {
     pub ident: Option<Ident>,
     pub ty: Type,
     pub attrs: Vec<Attribute>,
-    /// The waiver of an R7 name: why this label is bounded anyway.
+    /// The waiver of an R7 name, or of R11 on a capped type: why this label is bounded anyway.
     pub allow: Option<LitStr>,
 }
 
@@ -55,6 +58,8 @@ pub struct LabelInput {
     pub generics: Generics,
     pub data: darling::ast::Data<VariantInput, ()>,
     pub attrs: Vec<Attribute>,
+    /// `#[label(route_templates)]`: the values are route templates, never raw paths.
+    pub route_templates: Flag,
 }
 
 /// One variant: one label value.
@@ -66,6 +71,8 @@ pub struct VariantInput {
     pub attrs: Vec<Attribute>,
     pub rename: Option<LitStr>,
     pub default: Flag,
+    /// `#[label(error)]`: this value is an error outcome, counted by generated error ratios.
+    pub error: Flag,
 }
 
 /// The doc comment of `attrs`: every line with one leading space removed.
@@ -115,4 +122,98 @@ pub fn doc_summary(attrs: &[Attribute]) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// Which derive an input is for, to probe its attribute items.
+#[derive(Clone, Copy)]
+pub enum Derive {
+    MetricFamily,
+    LabelValue,
+}
+
+/// Whether darling parses `item` when it is the only item of its attribute: a misspelled key
+/// (`bukets`) or a value of the wrong type does not.
+fn item_parses(derive: Derive, place: Place, item: &NestedMeta) -> bool {
+    match (derive, place) {
+        (Derive::MetricFamily, Place::Item) => FamilyInput::from_derive_input(&parse_quote!(
+            #[metric(#item)]
+            struct __Probe;
+        ))
+        .is_ok(),
+        (Derive::MetricFamily, Place::Member) => {
+            let probe: syn::ItemStruct = parse_quote!(
+                struct __Probe {
+                    #[label(#item)]
+                    __f: (),
+                }
+            );
+            probe
+                .fields
+                .iter()
+                .all(|f| FieldInput::from_field(f).is_ok())
+        }
+        (Derive::LabelValue, Place::Item) => LabelInput::from_derive_input(&parse_quote!(
+            #[label(#item)]
+            enum __Probe {
+                A,
+            }
+        ))
+        .is_ok(),
+        (Derive::LabelValue, Place::Member) => VariantInput::from_variant(&parse_quote!(
+            #[label(#item)]
+            A
+        ))
+        .is_ok(),
+    }
+}
+
+/// Where an attribute sits: on the item, or on a field or variant.
+#[derive(Clone, Copy)]
+enum Place {
+    Item,
+    Member,
+}
+
+/// Keeps the items of the `name` attributes in `attrs` that parse on their own.
+fn keep_parsing_items(attrs: &mut [Attribute], name: &str, derive: Derive, place: Place) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident(name)) {
+        let items = match &attr.meta {
+            syn::Meta::List(list) => NestedMeta::parse_meta_list(list.tokens.clone()),
+            _ => Ok(Vec::new()),
+        };
+        // An attribute that is not even a list of items is dropped whole.
+        let kept: Vec<NestedMeta> = items
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|item| item_parses(derive, place, item))
+            .collect();
+        let path = attr.path().clone();
+        attr.meta = parse_quote!(#path(#(#kept),*));
+    }
+}
+
+/// The input without the attribute items darling rejected, so the rest of a declaration is
+/// still checked and every error of it reported in one compile (darling reports the items it
+/// rejected; the caller adds them). `None` when nothing was removed.
+pub fn without_rejected_items(input: &DeriveInput, derive: Derive) -> Option<DeriveInput> {
+    let mut out = input.clone();
+    let item_attr = match derive {
+        Derive::MetricFamily => "metric",
+        Derive::LabelValue => "label",
+    };
+    keep_parsing_items(&mut out.attrs, item_attr, derive, Place::Item);
+    match &mut out.data {
+        syn::Data::Struct(s) => {
+            for f in s.fields.iter_mut() {
+                keep_parsing_items(&mut f.attrs, "label", derive, Place::Member);
+            }
+        }
+        syn::Data::Enum(e) => {
+            for v in e.variants.iter_mut() {
+                keep_parsing_items(&mut v.attrs, "label", derive, Place::Member);
+            }
+        }
+        syn::Data::Union(_) => {}
+    }
+    (out != *input).then_some(out)
 }

@@ -1,20 +1,39 @@
-//! Code generation. Everything is named absolutely through `::metrics_runtime::__private`;
-//! generated items sit in an anonymous `const _` block so they add no names to the user's
-//! module, and trait checks are spanned on the field that caused them.
-
 use darling::FromDeriveInput;
+use metrics_policy::{FamilyRole, MetricKind as Kind, Stability};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use crate::ast::{FamilyInput, LabelInput};
+use crate::ast::{Derive, FamilyInput, LabelInput, without_rejected_items};
 use crate::policy;
-use crate::valid::{self, Errors, Family, Kind};
+use crate::valid::{self, Errors, Family};
+
+/// Parses `input` with darling. When darling rejects some attribute items, the items it
+/// rejected are reported and the rest of the declaration is parsed again without them, so
+/// their errors and the policy's come in one compile; `partial` is then `true`.
+fn parse<T: FromDeriveInput>(
+    input: &DeriveInput,
+    derive: Derive,
+) -> Result<(T, Errors, bool), darling::Error> {
+    match T::from_derive_input(input) {
+        Ok(parsed) => Ok((parsed, Errors::default(), false)),
+        Err(e) => {
+            let Some(rest) = without_rejected_items(input, derive) else {
+                return Err(e);
+            };
+            let parsed = T::from_derive_input(&rest).map_err(|_| e.clone())?;
+            let mut errors = Errors::default();
+            errors.darling(e);
+            Ok((parsed, errors, true))
+        }
+    }
+}
 
 pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
-    let parsed = LabelInput::from_derive_input(input)?;
-    let (model, errors) = valid::label_enum(&parsed);
+    let (parsed, mut errors, _) = parse::<LabelInput>(input, Derive::LabelValue)?;
+    let (model, more) = valid::label_enum(&parsed);
+    errors.extend(more);
     let errs = errors.to_compile_errors();
     if !errors.is_empty() && model.variants.is_empty() {
         return Ok(errs);
@@ -22,9 +41,16 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
     let rt = quote!(::metrics_runtime::__private);
     let ident = model.ident;
     let n = model.variants.len();
-    let idents: Vec<_> = model.variants.iter().map(|(i, _, _)| *i).collect();
-    let values: Vec<_> = model.variants.iter().map(|(_, v, _)| v.as_str()).collect();
-    let docs: Vec<_> = model.variants.iter().map(|(_, _, d)| d.as_str()).collect();
+    let idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();
+    let values: Vec<_> = model.variants.iter().map(|v| v.value.as_str()).collect();
+    let docs: Vec<_> = model.variants.iter().map(|v| v.doc.as_str()).collect();
+    let error_values: Vec<_> = model
+        .variants
+        .iter()
+        .filter(|v| v.error)
+        .map(|v| v.value.as_str())
+        .collect();
+    let route_templates = model.route_templates;
     let positions: Vec<usize> = (0..n).collect();
     // With a data-carrying variant reported, `Kind::Other` would be a constructor, not a value:
     // list no values rather than add a second, confusing error.
@@ -41,9 +67,12 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
     let doc = &model.doc;
     let default_name = match model
         .default
-        .and_then(|d| model.variants.iter().find(|(i, _, _)| *i == d))
+        .and_then(|d| model.variants.iter().find(|v| v.ident == d))
     {
-        Some((_, value, _)) => quote!(::core::option::Option::Some(#value)),
+        Some(v) => {
+            let value = &v.value;
+            quote!(::core::option::Option::Some(#value))
+        }
         None => quote!(::core::option::Option::None),
     };
     // Data-carrying variants were reported; matching on them would cascade, so the match
@@ -72,6 +101,8 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
             const TYPE_NAME: &'static str = #type_name;
             const DOC: &'static str = #doc;
             const VALUE_DOCS: &'static [&'static str] = &[ #( #docs, )* ];
+            const ERROR_VALUES: &'static [&'static str] = &[ #( #error_values, )* ];
+            const ROUTE_TEMPLATES: bool = #route_templates;
             #[inline(always)]
             fn index(self) -> usize {
                 #ident::index(self)
@@ -82,8 +113,7 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
 
 pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
     let has_metric_attr = input.attrs.iter().any(|a| a.path().is_ident("metric"));
-    let parsed = FamilyInput::from_derive_input(input)?;
-    let mut errors = Errors::default();
+    let (parsed, mut errors, partial) = parse::<FamilyInput>(input, Derive::MetricFamily)?;
     let policy = match policy::current() {
         Ok(p) => p,
         Err(e) => {
@@ -94,7 +124,7 @@ pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error>
             policy::Policy::default()
         }
     };
-    let (model, more) = valid::family(&parsed, has_metric_attr, &policy);
+    let (model, more) = valid::family(&parsed, has_metric_attr, &policy, partial);
     // Tell cargo the expansion depends on the policy's manifest and on the variable that can
     // name another one, so editing either rebuilds the crate.
     let tracked = match policy::manifest_path()
@@ -118,6 +148,11 @@ pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error>
     }
 }
 
+/// A violation as the format string of a const `panic!`: braces doubled.
+fn panic_literal(v: &metrics_policy::Violation) -> String {
+    v.to_string().replace('{', "{{").replace('}', "}}")
+}
+
 fn family_tokens(f: &Family<'_>) -> TokenStream {
     let rt = quote!(::metrics_runtime::__private);
     let ident = f.ident;
@@ -137,11 +172,26 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let deviations = &f.deviations;
-    let stability = match f.stability.as_str() {
-        "stable" => quote!(#rt::Stability::Stable),
-        "beta" => quote!(#rt::Stability::Beta),
-        _ => quote!(#rt::Stability::Alpha),
+    let stability = match f.stability {
+        Stability::Stable => quote!(#rt::Stability::Stable),
+        Stability::Beta => quote!(#rt::Stability::Beta),
+        Stability::Alpha => quote!(#rt::Stability::Alpha),
     };
+    let role = match f.role {
+        FamilyRole::None => quote!(#rt::FamilyRole::None),
+        FamilyRole::Lag => quote!(#rt::FamilyRole::Lag),
+        FamilyRole::Position => quote!(#rt::FamilyRole::Position),
+        FamilyRole::InFlight => quote!(#rt::FamilyRole::InFlight),
+        FamilyRole::Info => quote!(#rt::FamilyRole::Info),
+        FamilyRole::State => quote!(#rt::FamilyRole::State),
+        FamilyRole::Timestamp => quote!(#rt::FamilyRole::Timestamp),
+        FamilyRole::Spikes => quote!(#rt::FamilyRole::Spikes),
+    };
+    let prefix = match &f.prefix {
+        Some(p) => quote!(::core::option::Option::Some(#p)),
+        None => quote!(::core::option::Option::None),
+    };
+    let stability_in_help = f.stability_in_help;
     let deprecated_since = match &f.deprecated_since {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
@@ -200,20 +250,30 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             .map(|(fi, lt)| quote!(__i = __i * #lt::CARDINALITY + #lt::index(self.#fi);));
         quote!({ let mut __i = 0usize; #( #steps )* __i })
     };
-    let r9 = format!(
-        "R9: family `{name}` exceeds its series budget of {max_series}: its worst case, the product of its label cardinalities{}, is larger; use fewer labels or coarser enums, or raise the budget with `max_series = N`",
-        if f.kind == Kind::Histogram {
-            format!(
-                " times {} samples per label set ({n_buckets} buckets, +Inf, _sum, _count)",
-                n_buckets + 3
-            )
-        } else {
-            String::new()
-        }
-    );
-    let r9 = quote_spanned!(ident.span()=>
-        const _: () = if __WORST_CASE > __MAX_SERIES { ::core::panic!(#r9) };
-    );
+    // R9: the budget, checked where the label cardinalities are known. Skipped when an
+    // attribute item was rejected: a misspelled `max_series` would make it fire spuriously.
+    let r9 = if f.partial {
+        quote!()
+    } else {
+        let r9 = panic_literal(&metrics_policy::series_budget_violation(
+            name, f.kind, max_series, n_buckets,
+        ));
+        quote_spanned!(ident.span()=>
+            const _: () = if __WORST_CASE > __MAX_SERIES { ::core::panic!(#r9) };
+        )
+    };
+    // R11's waiver holds only on a capped type, whose cap bounds the per-tenant series; the
+    // assertion is spanned on the field's type, which is what to change.
+    let tenant_waivers = f.labels.iter().filter(|l| l.tenant_waiver).map(|l| {
+        let ty = l.ty;
+        let type_name = quote!(#ty).to_string().replace(" :: ", "::");
+        let msg = panic_literal(&metrics_policy::tenant_waiver_needs_cap(
+            &l.name, f.kind, &type_name,
+        ));
+        quote_spanned!(ty.span()=>
+            const _: () = if <#ty as #rt::LabelValue>::CAP.is_none() { ::core::panic!(#msg) };
+        )
+    });
 
     let (storage, slots, methods) = match f.kind {
         Kind::Counter => (
@@ -353,6 +413,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             const __WORST_CASE: usize = #rt::FamilyDescriptor::worst_case(#kind, __LABEL_SETS, #n_buckets);
             const __MAX_SERIES: usize = #max_series;
             #r9
+            #( #tenant_waivers )*
             #storage
             const __DESCRIPTOR: #rt::FamilyDescriptor = #rt::FamilyDescriptor {
                 name: #name,
@@ -368,9 +429,9 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 deviations: &[ #( #deviations ),* ],
                 stability: #stability,
                 deprecated_since: #deprecated_since,
-                role: #rt::FamilyRole::None,
-                prefix: ::core::option::Option::None,
-                stability_in_help: true,
+                role: #role,
+                prefix: #prefix,
+                stability_in_help: #stability_in_help,
                 type_name: #type_name,
                 module_path: ::core::module_path!(),
             };
@@ -399,5 +460,59 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 #methods
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    /// Every error message in an expansion, in order.
+    fn errors(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+        let text = tokens.to_string();
+        text.split("compile_error !")
+            .skip(1)
+            .filter_map(|s| s.split('"').nth(1).map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelled_key_does_not_hide_the_policy_errors() {
+        let input: syn::DeriveInput = parse_quote! {
+            /// Requests.
+            #[metric(counter, name = "requests", bukets = [1.0])]
+            struct Requests { path: P, #[label(alow = "x")] user_id: U }
+        };
+        let out = super::metric_family(&input).map_err(|e| e.to_string());
+        let msgs = out.as_ref().map(errors).unwrap_or_default();
+        let rules: Vec<&str> = msgs
+            .iter()
+            .map(|m| m.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            rules,
+            ["Unknown field", "Unknown field", "R3", "R7", "R7"],
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs[0].contains("bukets") && msgs[1].contains("alow"),
+            "{msgs:#?}"
+        );
+    }
+
+    #[test]
+    fn a_misspelled_variant_key_still_expands_the_enum() {
+        let input: syn::DeriveInput = parse_quote! {
+            enum Outcome { Ok, #[label(eror)] Error, #[label(rename = "")] Empty }
+        };
+        let out = super::label_value(&input).map_err(|e| e.to_string());
+        let text = out.as_ref().map(ToString::to_string).unwrap_or_default();
+        let msgs = out.as_ref().map(errors).unwrap_or_default();
+        assert_eq!(msgs.len(), 2, "{msgs:#?}");
+        assert!(
+            msgs[0].contains("eror") && msgs[1].starts_with("R13"),
+            "{msgs:#?}"
+        );
+        assert!(text.contains("impl :: metrics_runtime :: __private :: LabelValue for Outcome"));
     }
 }

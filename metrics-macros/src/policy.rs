@@ -5,35 +5,20 @@
 //! prefix = "trc_"                      # R2: every family name starts with it
 //! max_series = 1000                    # R9: default worst-case series budget per family
 //! forbidden_labels = ["tenant", "customer_id"]   # R7: extra forbidden label names
+//! tenant_labels = ["org_id", "env_id"] # R11: not on counters or histograms
+//! stability_in_help = true             # HELP starts with `[ALPHA] ` / `[BETA] `
 //! ```
 //!
 //! Read at expansion from `$CARGO_MANIFEST_DIR/Cargo.toml`, or from the manifest named by
-//! `METRICS_POLICY_MANIFEST` when a build system compiles outside the package (trybuild, Bazel).
+//! `METRICS_POLICY_MANIFEST` when a build system compiles outside the package (trybuild, Bazel),
+//! into `metrics_policy::Policy`, the settings as plain data.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use toml::de::{DeTable, DeValue};
 
-/// The default worst-case series budget per family when the crate declares none.
-pub const DEFAULT_MAX_SERIES: usize = 1000;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Policy {
-    pub prefix: Option<String>,
-    pub max_series: usize,
-    pub forbidden_labels: Vec<String>,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            prefix: None,
-            max_series: DEFAULT_MAX_SERIES,
-            forbidden_labels: Vec::new(),
-        }
-    }
-}
+pub use metrics_policy::Policy;
 
 /// The manifest the policy is read from.
 pub fn manifest_path() -> Option<PathBuf> {
@@ -73,9 +58,18 @@ fn field<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t DeValue<'i>> {
         .map(|(_, v)| v.get_ref())
 }
 
+/// A list of strings under `key`.
+fn strings(key: &str, value: &DeValue<'_>) -> Result<Vec<String>, String> {
+    let wrong = || format!("`package.metadata.metrics.{key}` must be an array of strings");
+    let list = value.as_array().ok_or_else(wrong)?;
+    list.iter()
+        .map(|v| v.get_ref().as_str().map(str::to_string).ok_or_else(wrong))
+        .collect()
+}
+
 /// Reads `[package.metadata.metrics]` from a manifest's text.
 ///
-/// With toml's parser alone (`toml::de::DeTable`, no serde): the derive needs three keys, and
+/// With toml's parser alone (`toml::de::DeTable`, no serde): the derive needs a few keys, and
 /// serde would be one more crate to build for the compiler's host.
 pub fn parse(manifest: &str) -> Result<Policy, String> {
     let table = DeTable::parse(manifest).map_err(|e| format!("cannot parse the manifest: {e}"))?;
@@ -110,24 +104,25 @@ pub fn parse(manifest: &str) -> Result<Policy, String> {
                     .ok_or("`package.metadata.metrics.max_series` must be a positive integer")?;
                 policy.max_series = usize::try_from(n).map_err(|_| "`max_series` is too large")?;
             }
-            "forbidden_labels" => {
-                let list = value.as_array().ok_or(
-                    "`package.metadata.metrics.forbidden_labels` must be an array of strings",
+            "forbidden_labels" => policy.forbidden_labels = strings("forbidden_labels", value)?,
+            "tenant_labels" => policy.tenant_labels = strings("tenant_labels", value)?,
+            "stability_in_help" => {
+                policy.stability_in_help = value.as_bool().ok_or(
+                    "`package.metadata.metrics.stability_in_help` must be `true` or `false`",
                 )?;
-                for v in list.iter() {
-                    let s = v.get_ref().as_str().ok_or(
-                        "`package.metadata.metrics.forbidden_labels` must be an array of strings",
-                    )?;
-                    policy.forbidden_labels.push(s.to_string());
-                }
             }
             other => {
+                let keys: Vec<String> = Policy::KEYS.iter().map(|k| format!("`{k}`")).collect();
                 return Err(format!(
-                    "unknown key `package.metadata.metrics.{other}` (expected `prefix`, `max_series`, `forbidden_labels`)"
+                    "unknown key `package.metadata.metrics.{other}` (expected {})",
+                    keys.join(", ")
                 ));
             }
         }
     }
+    policy
+        .check()
+        .map_err(|e| format!("package.metadata.metrics: {e}"))?;
     Ok(policy)
 }
 
@@ -138,14 +133,16 @@ mod tests {
     #[test]
     fn reads_the_table() {
         let p = parse(
-            "[package]\nname = \"x\"\n[package.metadata.metrics]\nprefix = \"trc_\"\nmax_series = 50\nforbidden_labels = [\"tenant\"]\n",
+            "[package]\nname = \"x\"\n[package.metadata.metrics]\nprefix = \"trc_\"\nmax_series = 50\nforbidden_labels = [\"tenant\"]\ntenant_labels = [\"org_id\", \"env_id\"]\nstability_in_help = true\n",
         );
         assert_eq!(
             p,
             Ok(Policy {
                 prefix: Some("trc_".into()),
                 max_series: 50,
-                forbidden_labels: vec!["tenant".into()]
+                forbidden_labels: vec!["tenant".into()],
+                tenant_labels: vec!["org_id".into(), "env_id".into()],
+                stability_in_help: true,
             })
         );
     }
@@ -166,7 +163,19 @@ mod tests {
         );
         assert!(
             parse("[package.metadata.metrics]\nprefx = \"a\"\n")
-                .is_err_and(|e| e.contains("prefx"))
+                .is_err_and(|e| e.contains("prefx") && e.contains("`tenant_labels`"))
+        );
+        assert!(
+            parse("[package.metadata.metrics]\nstability_in_help = \"yes\"\n")
+                .is_err_and(|e| e.contains("stability_in_help"))
+        );
+        assert!(
+            parse("[package.metadata.metrics]\ntenant_labels = \"org_id\"\n")
+                .is_err_and(|e| e.contains("tenant_labels"))
+        );
+        assert!(
+            parse("[package.metadata.metrics]\ntenant_labels = [\"OrgId\"]\n")
+                .is_err_and(|e| e.contains("OrgId"))
         );
     }
 

@@ -1,16 +1,23 @@
-//! Every compile-time rule of the metrics policy, in one place. Each rule says where it comes
-//! from; each error points at the offending token and says what to write instead. All errors
-//! of one declaration are collected and reported together.
+//! Every compile-time check of a declaration, in one place: the rules themselves live in
+//! `metrics-policy` (shared with the runtime and the checker); this module maps each
+//! violation to the token it is about and adds the checks that are about Rust syntax (a
+//! missing doc comment, a data-carrying variant, an empty waiver reason). All errors of one
+//! declaration are collected and reported together.
 //!
-//! R8 (bounded label types) and R9 (series budget) need type information and are enforced by
-//! the generated code (a trait bound spanned on the field type, a const assertion).
+//! R8 (bounded label types), R9 (series budget) and R11's waiver (a capped type) need type
+//! information and are enforced by the generated code (a trait bound spanned on the field
+//! type, const assertions).
 
+use metrics_policy::{
+    FamilyRole, MetricKind as Kind, Rule, Stability, Target, Violation, bucket_violations,
+    check_buckets_allowed, check_default_buckets, check_label_name, check_label_value,
+    check_metric_name, check_role, check_tenant_label, declared_unit, snake_case,
+};
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Type, UnOp};
 
 use crate::ast::{FamilyInput, FieldInput, LabelInput, doc_lines, doc_summary};
-use crate::case::snake_case;
 use crate::policy::Policy;
 
 /// Collects errors; the derive reports them all at once.
@@ -27,34 +34,35 @@ impl Errors {
         self.0.push(syn::Error::new_spanned(tokens, msg));
     }
 
+    /// A policy violation, reported at `span`.
+    pub fn violation(&mut self, span: Span, v: &Violation) {
+        self.push(span, v);
+    }
+
+    /// darling's errors (attribute items it could not parse), each at its own span.
+    pub fn darling(&mut self, e: darling::Error) {
+        self.0.push(syn::Error::from(e));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// Every error of `other` after these.
+    pub fn extend(&mut self, other: Errors) {
+        self.0.extend(other.0);
+    }
+
     #[cfg(test)]
     pub fn messages(&self) -> Vec<String> {
-        self.0.iter().map(|e| e.to_string()).collect()
+        self.0
+            .iter()
+            .flat_map(|e| e.clone().into_iter().map(|e| e.to_string()))
+            .collect()
     }
 
     pub fn to_compile_errors(&self) -> proc_macro2::TokenStream {
         self.0.iter().map(syn::Error::to_compile_error).collect()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Counter,
-    Gauge,
-    Histogram,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Counter => "counter",
-            Kind::Gauge => "gauge",
-            Kind::Histogram => "histogram",
-        }
     }
 }
 
@@ -64,6 +72,8 @@ pub struct Label<'a> {
     pub name: String,
     pub ty: &'a Type,
     pub waiver: Option<String>,
+    /// R11 is waived on this tenant label: the generated code asserts its type is capped.
+    pub tenant_waiver: bool,
     pub doc: String,
 }
 
@@ -79,160 +89,16 @@ pub struct Family<'a> {
     pub labels: Vec<Label<'a>>,
     pub component: Option<String>,
     pub deviations: Vec<String>,
-    pub stability: String,
+    pub stability: Stability,
     pub deprecated_since: Option<String>,
+    pub role: FamilyRole,
+    /// The crate policy's prefix and HELP setting, recorded in the descriptor.
+    pub prefix: Option<String>,
+    pub stability_in_help: bool,
     pub is_unit_struct: bool,
-}
-
-/// Units that are not base units (R4, Prometheus naming practice: "use base units"), with the
-/// base unit to use instead.
-const NON_BASE_UNITS: &[(&str, &str)] = &[
-    ("ms", "seconds"),
-    ("msec", "seconds"),
-    ("millis", "seconds"),
-    ("milliseconds", "seconds"),
-    ("us", "seconds"),
-    ("micros", "seconds"),
-    ("microseconds", "seconds"),
-    ("ns", "seconds"),
-    ("nanos", "seconds"),
-    ("nanoseconds", "seconds"),
-    ("mins", "seconds"),
-    ("minutes", "seconds"),
-    ("hours", "seconds"),
-    ("days", "seconds"),
-    ("kb", "bytes"),
-    ("kib", "bytes"),
-    ("kilobytes", "bytes"),
-    ("mb", "bytes"),
-    ("mib", "bytes"),
-    ("megabytes", "bytes"),
-    ("gb", "bytes"),
-    ("gib", "bytes"),
-    ("gigabytes", "bytes"),
-    ("bits", "bytes"),
-    ("percent", "ratio"),
-    ("percentage", "ratio"),
-    ("pct", "ratio"),
-];
-
-/// Words that make a name a duration (R4): such a name must be measured in seconds.
-const TIME_WORDS: &[&str] = &["duration", "latency", "time", "elapsed"];
-
-/// Suffixes the exposition format derives from a family name (R5, OpenMetrics and the text
-/// format: histogram and summary samples, counter creation timestamps).
-const RESERVED_SUFFIXES: &[&str] = &["_bucket", "_count", "_sum", "_created"];
-
-/// Forbidden label names (R7) grouped by why, with the bounded alternative. From the platform
-/// policy (seed 000 "Forbidden labels") and seeds 001-004's unbounded labels.
-pub const FORBIDDEN_LABELS: &[(&[&str], &str, &str)] = &[
-    (
-        &[
-            "path",
-            "raw_path",
-            "url",
-            "uri",
-            "full_url",
-            "query",
-            "query_string",
-        ],
-        "a raw path, URL or query string is unbounded: every id in it becomes a series",
-        "label the route template instead: `path_template` typed by a route-template enum (the HTTP middleware fills it from the router's matched path)",
-    ),
-    (
-        &["hostname", "host"],
-        "a raw hostname is unbounded (every client, tenant or scanner brings new ones)",
-        "use a bounded enum of known hosts, the capped node label, or `#[label(allow = \"why it is bounded\")]` when the host set is yours and small",
-    ),
-    (
-        &[
-            "instance_id",
-            "execution_id",
-            "job_id",
-            "container_id",
-            "pod_id",
-        ],
-        "a per-instance or per-execution id is churny and unbounded in high-rate metrics",
-        "aggregate over instances (a state or kind enum) and keep ids in logs and traces",
-    ),
-    (
-        &["user_id", "user", "username", "user_name", "email"],
-        "a user id or email is unbounded and personal data",
-        "count globally; keep per-user detail in logs and event queries",
-    ),
-    (
-        &[
-            "error",
-            "err",
-            "error_message",
-            "error_msg",
-            "message",
-            "msg",
-        ],
-        "an error message string is unbounded",
-        "label an `error_kind` enum with a fixed set of error classes; put the message in logs",
-    ),
-    (
-        &["idempotency_key"],
-        "an idempotency key is unique per request",
-        "count hits and conflicts by endpoint; keep keys in logs",
-    ),
-    (
-        &[
-            "token",
-            "secret",
-            "password",
-            "passwd",
-            "api_key",
-            "apikey",
-            "authorization",
-            "credential",
-            "credentials",
-        ],
-        "a secret-like value must never be exported, and is unbounded",
-        "remove the label; count by a bounded `auth_result` or `grant_type` enum",
-    ),
-    (
-        &[
-            "session_id",
-            "request_id",
-            "trace_id",
-            "span_id",
-            "correlation_id",
-        ],
-        "a per-request or per-session id is unique per event",
-        "keep it in logs and traces; use exemplars to link a series to a trace",
-    ),
-    (
-        &[
-            "ip",
-            "client_ip",
-            "remote_ip",
-            "ip_address",
-            "remote_addr",
-            "peer_addr",
-        ],
-        "a client address is unbounded",
-        "aggregate; keep addresses in access logs",
-    ),
-    (
-        &["timestamp", "date", "datetime"],
-        "a time as a label value makes a new series every moment",
-        "expose the time as a gauge value in seconds (`..._timestamp_seconds`)",
-    ),
-];
-
-/// Labels the per-org rule (R11) bans on high-frequency metrics: seed 000, "do not emit
-/// per-org high-frequency metrics".
-const PER_ORG_LABELS: &[&str] = &["org_id", "env_id"];
-
-/// `[a-z_][a-z0-9_]*` (R1): the policy's snake case, a subset of Prometheus' name grammar.
-pub fn is_snake(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    /// Some attribute items were rejected (and reported): checks that could fire only because
+    /// one is missing (the series budget, a misspelled `max_series`) are skipped.
+    pub partial: bool,
 }
 
 fn field_label_name(ident: &Ident) -> String {
@@ -240,13 +106,14 @@ fn field_label_name(ident: &Ident) -> String {
     s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
 }
 
+/// R14: the reason of a waiver, which must say something.
 fn waiver(lit: &Option<LitStr>, errors: &mut Errors, what: &str) -> Option<String> {
     let lit = lit.as_ref()?;
     let reason = lit.value();
     if reason.trim().is_empty() {
         errors.push(
             lit.span(),
-            format!("R14: a waiver needs a reason: write {what}(allow = \"why it is bounded\")]; the reason is printed in the generated docs"),
+            format!("{}: a waiver needs a reason: write {what}(allow = \"why it is bounded\")]; the reason is printed in the generated docs", Rule::R14),
         );
         return None;
     }
@@ -267,67 +134,8 @@ fn bucket_value(expr: &Expr) -> Option<f64> {
     }
 }
 
-/// A name passing R2-R5 at once, so every message suggests one name that fixes them all:
-/// the crate's prefix, no reserved suffix, base units, `_seconds` on durations, the declared
-/// unit, and `_total` on counters only.
-fn suggest(name: &str, kind: Kind, unit: Option<&str>, policy: &Policy) -> String {
-    let mut core = name.to_string();
-    while let Some(s) = RESERVED_SUFFIXES
-        .iter()
-        .find_map(|suf| core.strip_suffix(suf))
-        .map(str::to_string)
-    {
-        core = s;
-    }
-    while let Some(s) = core.strip_suffix("_total").map(str::to_string) {
-        core = s;
-    }
-    let agg = ["_max", "_min"].into_iter().find(|a| core.ends_with(a));
-    if let Some(a) = agg {
-        core.truncate(core.len() - a.len());
-    }
-    let mut segments: Vec<String> = core.split('_').map(str::to_string).collect();
-    if let Some(last) = segments.last_mut()
-        && let Some((_, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| bad == last)
-    {
-        *last = (*base).to_string();
-    }
-    let mut core = segments.join("_");
-    let last = core.rsplit('_').next().unwrap_or("").to_string();
-    if TIME_WORDS.contains(&last.as_str()) {
-        core.push_str("_seconds");
-    }
-    if let Some(u) = unit
-        && !core.ends_with(&format!("_{u}"))
-    {
-        core.push('_');
-        core.push_str(u);
-    }
-    if let Some(a) = agg {
-        core.push_str(a);
-    }
-    if kind == Kind::Counter {
-        core.push_str("_total");
-    }
-    match &policy.prefix {
-        Some(p) if !core.starts_with(p.as_str()) => format!("{p}{core}"),
-        _ => core,
-    }
-}
-
-/// The segment where a name states its unit: the last one, before `_total` (counters) and an
-/// aggregation suffix (`_max`, `_min`). Only that position is checked, so `ns` (a namespace)
-/// or `us` (a region) elsewhere in a name are not mistaken for units.
-fn unit_segment(name: &str) -> &str {
-    let base = name.strip_suffix("_total").unwrap_or(name);
-    let base = ["_max", "_min"]
-        .iter()
-        .find_map(|a| base.strip_suffix(a))
-        .unwrap_or(base);
-    base.rsplit('_').next().unwrap_or(base)
-}
-
-/// Checks the metric name (R1-R5) and returns the unit to record in the descriptor.
+/// R1-R5 on the name and unit, each error at the name or the unit attribute. Returns the unit
+/// to record in the descriptor.
 fn check_name(
     name: &str,
     span: Span,
@@ -337,242 +145,118 @@ fn check_name(
     policy: &Policy,
     errors: &mut Errors,
 ) -> Option<String> {
-    // R1: the policy's snake case.
-    if !is_snake(name) {
-        let fixed = snake_case(name);
-        errors.push(
-            span,
-            format!(
-                "R1: metric name `{name}` is not snake case `[a-z_][a-z0-9_]*`; write `{fixed}`"
-            ),
-        );
+    let unit_value = unit.map(LitStr::value);
+    let found = check_metric_name(name, kind, unit_value.as_deref(), policy);
+    let not_snake = found
+        .iter()
+        .any(|v| v.rule == Rule::R1 && v.target == Target::Name);
+    for v in found {
+        if naming_waived && v.waivable() {
+            continue;
+        }
+        let at = match (v.target, unit) {
+            (Target::Unit, Some(lit)) => lit.span(),
+            _ => span,
+        };
+        errors.violation(at, &v);
+    }
+    if not_snake {
         return None;
     }
-    let unit_value = unit
-        .map(LitStr::value)
-        .filter(|u| is_snake(u) && !NON_BASE_UNITS.iter().any(|(bad, _)| bad == u));
-    let fixed = suggest(name, kind, unit_value.as_deref(), policy);
-    // R2: the crate's required prefix (seed 000: "Prefix all platform metrics with `trc_`").
-    if let Some(prefix) = &policy.prefix
-        && !name.starts_with(prefix.as_str())
-    {
-        errors.push(span, format!("R2: `{name}` lacks this crate's required prefix `{prefix}` (Cargo.toml [package.metadata.metrics]); write `{fixed}`"));
-    }
-    // R5: suffixes the exposition derives from family names.
-    for suffix in RESERVED_SUFFIXES {
-        if name.ends_with(suffix) {
-            errors.push(span, format!("R5: `{name}` ends in `{suffix}`, which the exposition format reserves for derived samples; drop the suffix: write `{fixed}`"));
-        }
-    }
-    // R3: `_total` is the counter suffix (seed 000 naming conventions; OpenMetrics).
-    if !naming_waived {
-        match kind {
-            Kind::Counter if !name.ends_with("_total") => {
-                errors.push(
-                    span,
-                    format!("R3: counter `{name}` must end in `_total`; write `{fixed}`"),
-                );
-            }
-            Kind::Gauge | Kind::Histogram if name.ends_with("_total") => {
-                errors.push(
-                    span,
-                    format!("R3: a {} must not end in `_total`, which marks counters; write `{fixed}` (or record why with #[metric(allow = \"why\")])", kind.as_str()),
-                );
-            }
-            _ => {}
-        }
-    }
-    let last = unit_segment(name);
-    // R4: base units only (Prometheus naming practice; seed 000: `_seconds`, `_bytes`).
-    if let Some((bad, base)) = NON_BASE_UNITS.iter().find(|(bad, _)| *bad == last)
-        && !naming_waived
-    {
-        errors.push(
-            span,
-            format!(
-                "R4: `_{bad}` is not a base unit; measure in {base} and write `{fixed}`{}",
-                if *base == "ratio" {
-                    " (a 0..1 ratio)"
-                } else {
-                    ""
-                }
-            ),
-        );
-    }
-    // The base for unit checks: `_total` removed whatever the kind (R3 reports a misplaced one).
-    let base = name.strip_suffix("_total").unwrap_or(name);
-    let mut declared = None;
-    if let Some(unit_lit) = unit {
-        let u = unit_lit.value();
-        if let Some((_, base_unit)) = NON_BASE_UNITS.iter().find(|(bad, _)| *bad == u) {
-            errors.push(unit_lit.span(), format!("R4: unit `{u}` is not a base unit; use `unit = \"{base_unit}\"` and convert the values"));
-        } else if !is_snake(&u) {
-            errors.push(
-                unit_lit.span(),
-                format!(
-                    "R1: unit `{u}` is not snake case; write `{}`",
-                    snake_case(&u)
-                ),
-            );
-        } else {
-            let suffix = format!("_{u}");
-            let ok = base.ends_with(&suffix)
-                || ["_max", "_min"]
-                    .iter()
-                    .any(|agg| base.ends_with(&format!("{suffix}{agg}")));
-            if !ok && !naming_waived {
-                errors.push(
-                    span,
-                    format!("R4: `unit = \"{u}\"` needs the name to end in `{suffix}`{}; write `{fixed}`", if kind == Kind::Counter { " before `_total`" } else { "" }),
-                );
-            }
-            declared = Some(u);
-        }
-    }
-    if declared.is_none() {
-        // A name that already ends in a base unit documents it.
-        if ["seconds", "bytes", "ratio"].contains(&last) {
-            declared = Some(last.to_string());
-        }
-    }
-    // R4: a duration must say it is in seconds (the time word is where the unit goes).
-    if TIME_WORDS.contains(&last) && !naming_waived {
-        errors.push(span, format!("R4: `{name}` is time-like (`_{last}`) but not in seconds; measure in seconds and write `{fixed}`"));
-    }
-    declared
+    declared_unit(name, unit_value.as_deref()).map(str::to_string)
 }
 
-fn check_label(
-    field: &FieldInput,
+fn check_label<'a>(
+    field: &'a FieldInput,
     kind: Kind,
     policy: &Policy,
     errors: &mut Errors,
-) -> Option<(String, Option<String>)> {
+) -> Option<Label<'a>> {
     let ident = field.ident.as_ref()?;
     let name = field_label_name(ident);
     let span = ident.span();
     let allowed = waiver(&field.allow, errors, "#[label");
-    // R1 for labels.
-    if !is_snake(&name) {
-        errors.push(
-            span,
-            format!(
-                "R1: label name `{name}` is not snake case `[a-z_][a-z0-9_]*`; write `{}`",
-                snake_case(&name)
-            ),
-        );
-    }
-    // R6: names Prometheus reserves.
-    if name.starts_with("__") {
-        errors.push(span, format!("R6: label `{name}` starts with `__`, which Prometheus reserves for internal labels; rename it to `{}`", name.trim_start_matches('_')));
-    } else if name == "le" || name == "quantile" {
-        errors.push(span, format!("R6: label `{name}` is reserved for histogram buckets and summary quantiles; rename it (for example `{name}_class`)"));
-    } else if name == "job" || name == "instance" {
-        errors.push(span, format!("R6: label `{name}` is set by Prometheus on every scraped series and would clash; rename it (for example `source_{name}`)"));
-    }
-    // R7: forbidden label names, unless waived with a reason.
-    let forbidden = FORBIDDEN_LABELS
-        .iter()
-        .find(|(names, _, _)| names.contains(&name.as_str()));
-    if let Some((_, why, fix)) = forbidden {
-        if allowed.is_none() {
-            errors.push(
-                span,
-                format!("R7: label `{name}` is forbidden: {why}; {fix}"),
-            );
+    // R1, R6 and R7; a waiver with its reason admits an R7 name (never an unbounded type).
+    for v in check_label_name(&name, policy) {
+        if v.rule == Rule::R7 && allowed.is_some() {
+            continue;
         }
-    } else if policy.forbidden_labels.contains(&name) && allowed.is_none() {
-        errors.push(span, format!("R7: label `{name}` is forbidden by this crate's policy (Cargo.toml [package.metadata.metrics] forbidden_labels); remove it or waive it with #[label(allow = \"why it is bounded\")]"));
+        errors.violation(span, &v);
     }
-    // R11: no per-org labels on high-frequency metrics (seed 000 per-org rule).
-    if PER_ORG_LABELS.contains(&name.as_str()) && matches!(kind, Kind::Counter | Kind::Histogram) {
-        errors.push(
-            span,
-            format!("R11: `{name}` on a {} is a per-org high-frequency metric, which the platform policy forbids; count a global aggregate and keep per-org detail in logs and event queries (a gauge may carry it sparingly)", kind.as_str()),
-        );
+    // R11: a tenant label on a high-frequency kind. A waiver holds only on a capped type,
+    // which the generated code asserts (the cap is known to the type checker, not here).
+    let mut tenant_waiver = false;
+    if let Err(v) = check_tenant_label(&name, kind, policy) {
+        if allowed.is_some() {
+            tenant_waiver = true;
+        } else {
+            errors.violation(span, &v);
+        }
     }
-    Some((name, allowed))
+    Some(Label {
+        ident,
+        name,
+        ty: &field.ty,
+        waiver: allowed,
+        tenant_waiver,
+        doc: doc_summary(&field.attrs),
+    })
 }
 
+/// R12 on a declared bucket list, each error at its bound. Returns bounds the expansion can
+/// use whatever the errors (sorted, distinct, finite), so one mistake does not cascade.
 fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Errors) -> Vec<f64> {
     let Expr::Array(arr) = expr else {
-        errors.push(expr.span(), "R12: `buckets` must be a list of numbers, for example `buckets = [0.005, 0.01, 0.1, 1.0]`");
+        errors.push(expr.span(), format!("{}: `buckets` must be a list of numbers, for example `buckets = [0.005, 0.01, 0.1, 1.0]`", Rule::R12));
         return Vec::new();
     };
-    if kind != Kind::Histogram {
-        errors.push(
-            expr.span(),
-            format!(
-                "R12: `buckets` only apply to histograms; remove them from this {}",
-                kind.as_str()
-            ),
-        );
+    if let Err(v) = check_buckets_allowed(kind) {
+        errors.violation(expr.span(), &v);
     }
-    if arr.elems.is_empty() {
-        errors.push(expr.span(), "R12: empty bucket list; give the upper bounds in increasing order, for example `buckets = [0.005, 0.01, 0.1, 1.0]` (`+Inf` is implied)");
-        return Vec::new();
-    }
-    let non_negative = matches!(unit, Some("seconds") | Some("bytes"));
-    let mut out = Vec::with_capacity(arr.elems.len());
+    let mut bounds: Vec<(f64, &Expr)> = Vec::with_capacity(arr.elems.len());
     let mut ok = true;
     for elem in &arr.elems {
-        let Some(v) = bucket_value(elem) else {
-            errors.push_spanned(elem, "R12: a bucket bound must be a number literal");
-            ok = false;
-            continue;
-        };
-        if !v.is_finite() {
-            errors.push_spanned(
-                elem,
-                "R12: a bucket bound must be finite; `+Inf` is implied, drop it",
-            );
-            ok = false;
-            continue;
-        }
-        if v < 0.0 && non_negative {
-            errors.push_spanned(
-                elem,
-                format!(
-                    "R12: negative bucket bound `{v:?}` for a histogram of {}; {} are never negative",
-                    unit.unwrap_or(""),
-                    unit.unwrap_or("")
-                ),
-            );
-            ok = false;
-        }
-        if let Some(&prev) = out.last() {
-            if v == prev {
+        match bucket_value(elem) {
+            Some(v) => bounds.push((v, elem)),
+            None => {
                 errors.push_spanned(
                     elem,
-                    format!("R12: bucket bound `{v:?}` is given twice; remove the duplicate"),
-                );
-                ok = false;
-            } else if v < prev {
-                errors.push_spanned(
-                    elem,
-                    format!(
-                        "R12: buckets must increase: `{v:?}` follows `{prev:?}`; sort the list"
-                    ),
+                    format!("{}: a bucket bound must be a number literal", Rule::R12),
                 );
                 ok = false;
             }
         }
-        out.push(v);
     }
+    let values: Vec<f64> = bounds.iter().map(|(v, _)| *v).collect();
+    if arr.elems.is_empty() || !values.is_empty() {
+        for v in bucket_violations(&values, unit) {
+            ok = false;
+            match v.target {
+                Target::Bound(i) if i < bounds.len() => errors.push_spanned(bounds[i].1, &v),
+                _ => errors.violation(expr.span(), &v),
+            }
+        }
+    }
+    let mut out = values;
     if !ok {
+        out.retain(|v| v.is_finite());
         out.sort_by(|a, b| a.total_cmp(b));
         out.dedup();
-        out.retain(|v| v.is_finite());
     }
     out
 }
 
 /// Validates a family. Returns the model (when the kind is known, so the expansion can still
 /// be emitted and one mistake does not cascade) and every error found.
+///
+/// `partial` says darling rejected some attribute items (reported by the caller): a check
+/// that fires only because something is missing (the kind, the name, `buckets`) is skipped,
+/// since the missing item is most likely the rejected one.
 pub fn family<'a>(
     input: &'a FamilyInput,
     has_metric_attr: bool,
     policy: &Policy,
+    partial: bool,
 ) -> (Option<Family<'a>>, Errors) {
     let mut errors = Errors::default();
     let ident = &input.ident;
@@ -601,7 +285,9 @@ pub fn family<'a>(
     .collect();
     let kind = match kinds.as_slice() {
         [] => {
-            errors.push(ident.span(), "missing metric kind: write `counter`, `gauge` or `histogram` first in #[metric(...)]");
+            if !partial {
+                errors.push(ident.span(), "missing metric kind: write `counter`, `gauge` or `histogram` first in #[metric(...)]");
+            }
             None
         }
         [(k, _)] => Some(*k),
@@ -616,9 +302,9 @@ pub fn family<'a>(
         }
     };
     let help = doc_summary(&input.attrs);
-    // R10: HELP is mandatory (seed 000: every metric is documented; P2).
+    // R10: HELP is mandatory (Prometheus: every metric is documented).
     if help.is_empty() {
-        errors.push(ident.span(), format!("R10: family `{ident}` has no doc comment; write `/// What it counts and why.` above the struct: it becomes the HELP text"));
+        errors.push(ident.span(), format!("{}: family `{ident}` has no doc comment; write `/// What it counts and why.` above the struct: it becomes the HELP text", Rule::R10));
     }
     let naming_waiver = waiver(&input.allow, &mut errors, "#[metric");
     let Some(kind) = kind else {
@@ -627,13 +313,15 @@ pub fn family<'a>(
     let (name, name_span) = match &input.name {
         Some(lit) => (lit.value(), lit.span()),
         None => {
-            errors.push(
-                ident.span(),
-                format!(
-                    "missing `name = \"...\"` in #[metric(...)]: for example `name = \"{}\"`",
-                    snake_case(&ident.to_string())
-                ),
-            );
+            if !partial {
+                errors.push(
+                    ident.span(),
+                    format!(
+                        "missing `name = \"...\"` in #[metric(...)]: for example `name = \"{}\"`",
+                        snake_case(&ident.to_string())
+                    ),
+                );
+            }
             (snake_case(&ident.to_string()), ident.span())
         }
     };
@@ -652,24 +340,32 @@ pub fn family<'a>(
     }
     for lit in &input.deviation {
         match lit.value().trim() {
-            "" => errors.push(lit.span(), "R14: a deviation needs its reason: write #[metric(deviation = \"what differs from the spec and why\")]"),
+            "" => errors.push(lit.span(), format!("{}: a deviation needs its reason: write #[metric(deviation = \"what differs from the spec and why\")]", Rule::R14)),
             reason => deviations.push(reason.to_string()),
         }
     }
     let stability = match &input.stability {
-        Some(lit) => match lit.value().as_str() {
-            s @ ("alpha" | "beta" | "stable") => s.to_string(),
-            other => {
-                errors.push(
-                    lit.span(),
-                    format!("unknown stability `{other}`: write `alpha`, `beta` or `stable`"),
-                );
-                "alpha".to_string()
-            }
-        },
-        None => "alpha".to_string(),
+        Some(lit) => Stability::from_name(&lit.value()).unwrap_or_else(|| {
+            errors.push(
+                lit.span(),
+                format!(
+                    "unknown stability `{}`: write `alpha`, `beta` or `stable`",
+                    lit.value()
+                ),
+            );
+            Stability::default()
+        }),
+        None => Stability::default(),
     };
     let deprecated_since = input.deprecated_since.as_ref().map(LitStr::value);
+    // R15: a declared role is known and fits the kind.
+    let role = match &input.role {
+        Some(lit) => check_role(&lit.value(), kind).unwrap_or_else(|v| {
+            errors.violation(lit.span(), &v);
+            FamilyRole::None
+        }),
+        None => FamilyRole::None,
+    };
     let max_series = match &input.max_series {
         Some(lit) => match lit.base10_parse::<usize>() {
             Ok(n) if n > 0 => n,
@@ -683,12 +379,12 @@ pub fn family<'a>(
     let buckets = match (&input.buckets, kind) {
         (Some(expr), _) => check_buckets(expr, kind, unit.as_deref(), &mut errors),
         (None, Kind::Histogram) => {
-            if matches!(unit.as_deref(), Some(u) if u != "seconds") {
-                errors.push(name_span, format!("R12: the default buckets are in seconds; a histogram of {} needs `buckets = [...]`", unit.as_deref().unwrap_or("")));
+            if let Err(v) = check_default_buckets(unit.as_deref())
+                && !partial
+            {
+                errors.violation(name_span, &v);
             }
-            vec![
-                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ]
+            metrics_policy::DEFAULT_BUCKETS.to_vec()
         }
         (None, _) => Vec::new(),
     };
@@ -697,17 +393,8 @@ pub fn family<'a>(
     if let darling::ast::Data::Struct(fields) = &input.data {
         is_unit_struct = fields.style == darling::ast::Style::Unit;
         for field in &fields.fields {
-            if let (Some(ident), Some((name, waiver))) = (
-                field.ident.as_ref(),
-                check_label(field, kind, policy, &mut errors),
-            ) {
-                labels.push(Label {
-                    ident,
-                    name,
-                    ty: &field.ty,
-                    waiver,
-                    doc: doc_summary(&field.attrs),
-                });
+            if let Some(label) = check_label(field, kind, policy, &mut errors) {
+                labels.push(label);
             }
         }
     }
@@ -725,17 +412,33 @@ pub fn family<'a>(
         deviations,
         stability,
         deprecated_since,
+        role,
+        prefix: policy.prefix.clone(),
+        stability_in_help: policy.stability_in_help,
         is_unit_struct,
+        partial,
     };
     (Some(family), errors)
+}
+
+/// One value of a label enum.
+pub struct Value<'a> {
+    pub ident: &'a Ident,
+    /// As exposed.
+    pub value: String,
+    pub doc: String,
+    /// `#[label(error)]`: an error outcome.
+    pub error: bool,
 }
 
 /// A label enum after validation.
 pub struct LabelEnum<'a> {
     pub ident: &'a Ident,
     pub doc: String,
-    pub variants: Vec<(&'a Ident, String, String)>,
+    pub variants: Vec<Value<'a>>,
     pub default: Option<&'a Ident>,
+    /// `#[label(route_templates)]`.
+    pub route_templates: bool,
 }
 
 /// Validates a `LabelValue` enum (R13).
@@ -746,6 +449,7 @@ pub fn label_enum<'a>(input: &'a LabelInput) -> (LabelEnum<'a>, Errors) {
         doc: doc_summary(&input.attrs),
         variants: Vec::new(),
         default: None,
+        route_templates: input.route_templates.is_present(),
     };
     if !input.generics.params.is_empty() {
         errors.push(input.generics.span(), "a label enum cannot be generic");
@@ -754,29 +458,29 @@ pub fn label_enum<'a>(input: &'a LabelInput) -> (LabelEnum<'a>, Errors) {
         return (out, errors);
     };
     if variants.is_empty() {
-        errors.push(input.ident.span(), format!("R13: label enum `{}` has no variants, so the label could take no value; add one variant per value", input.ident));
+        errors.push(input.ident.span(), format!("{}: label enum `{}` has no variants, so the label could take no value; add one variant per value", Rule::R13, input.ident));
     }
     for v in variants {
         if !v.fields.is_empty() || v.fields.style != darling::ast::Style::Unit {
             errors.push(
                 v.ident.span(),
-                format!("R13: variant `{}` carries data, which would make the label unbounded; a label value is a unit variant (move the data elsewhere)", v.ident),
+                format!("{}: variant `{}` carries data, which would make the label unbounded; a label value is a unit variant (move the data elsewhere)", Rule::R13, v.ident),
             );
         }
         let value = match &v.rename {
             Some(lit) => {
                 let s = lit.value();
-                if s.is_empty() {
-                    errors.push(lit.span(), "R13: an empty label value reads as a missing label in Prometheus; give a non-empty value");
+                if let Err(e) = check_label_value(&s) {
+                    errors.violation(lit.span(), &e);
                 }
                 s
             }
             None => snake_case(&v.ident.to_string()),
         };
-        if let Some((other, _, _)) = out.variants.iter().find(|(_, val, _)| *val == value) {
+        if let Some(other) = out.variants.iter().find(|o| o.value == value) {
             errors.push(
                 v.ident.span(),
-                format!("R13: variants `{other}` and `{}` both render as `{value}`; give one `#[label(rename = \"...\")]`", v.ident),
+                format!("{}: variants `{}` and `{}` both render as `{value}`; give one `#[label(rename = \"...\")]`", Rule::R13, other.ident, v.ident),
             );
         }
         if v.default.is_present() {
@@ -789,11 +493,12 @@ pub fn label_enum<'a>(input: &'a LabelInput) -> (LabelEnum<'a>, Errors) {
                 out.default = Some(&v.ident);
             }
         }
-        out.variants.push((
-            &v.ident,
+        out.variants.push(Value {
+            ident: &v.ident,
             value,
-            doc_lines(&v.attrs).join(" ").trim().to_string(),
-        ));
+            doc: doc_lines(&v.attrs).join(" ").trim().to_string(),
+            error: v.error.is_present(),
+        });
     }
     (out, errors)
 }
@@ -801,13 +506,14 @@ pub fn label_enum<'a>(input: &'a LabelInput) -> (LabelEnum<'a>, Errors) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ast::LabelInput;
     use darling::FromDeriveInput;
     use syn::parse_quote;
 
     fn check(input: syn::DeriveInput, policy: &Policy) -> Vec<String> {
         let has = input.attrs.iter().any(|a| a.path().is_ident("metric"));
         match FamilyInput::from_derive_input(&input) {
-            Ok(parsed) => family(&parsed, has, policy).1.messages(),
+            Ok(parsed) => family(&parsed, has, policy, false).1.messages(),
             Err(e) => e.flatten().into_iter().map(|e| e.to_string()).collect(),
         }
     }
@@ -1007,11 +713,92 @@ mod tests {
             #[metric(counter, name = "trc_x_total")] struct A { le: P } }),
             ["R6"]
         );
+        // R11 is off unless the policy names tenant labels.
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total")] struct A { org_id: P } }),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn tenant_labels_under_a_policy() {
+        let p = Policy {
+            tenant_labels: vec!["org_id".into()],
+            ..trc()
+        };
+        let r = |i| rules(&check(i, &p));
         assert_eq!(
             r(parse_quote! { /// h
             #[metric(counter, name = "trc_x_total")] struct A { org_id: P } }),
             ["R11"]
         );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(gauge, name = "trc_x")] struct A { org_id: P } }),
+            Vec::<String>::new()
+        );
+        // A waiver is admitted here; the generated code asserts the type is capped.
+        let input: syn::DeriveInput = parse_quote! { /// h
+        #[metric(histogram, name = "trc_x_seconds")]
+        struct A { #[label(allow = "capped at the 50 largest orgs")] org_id: P } };
+        let parsed = FamilyInput::from_derive_input(&input).map_err(|e| e.to_string());
+        let parsed = parsed.as_ref().map_err(String::as_str);
+        let (model, errors) = match parsed {
+            Ok(parsed) => family(parsed, true, &p, false),
+            Err(e) => panic!("{e}"),
+        };
+        assert!(errors.is_empty());
+        let label = model
+            .as_ref()
+            .map(|m| (m.labels[0].tenant_waiver, m.labels[0].waiver.clone()));
+        assert_eq!(
+            label,
+            Some((true, Some("capped at the 50 largest orgs".into())))
+        );
+    }
+
+    #[test]
+    fn roles_fit_the_kind() {
+        let p = trc();
+        let r = |i| rules(&check(i, &p));
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(gauge, name = "trc_x_lag_events", role = "lag")] struct A; }),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(counter, name = "trc_x_total", role = "lag")] struct A; }),
+            ["R15"]
+        );
+        assert_eq!(
+            r(parse_quote! { /// h
+            #[metric(gauge, name = "trc_x", role = "lagging")] struct A; }),
+            ["R15"]
+        );
+    }
+
+    #[test]
+    fn label_enums_declare_errors_and_route_templates() {
+        let input: syn::DeriveInput = parse_quote! {
+            #[label(route_templates)]
+            enum R { #[label(rename = "/v1/x")] X, #[label(error)] Failed, #[label(error, rename = "5xx")] S }
+        };
+        let parsed = LabelInput::from_derive_input(&input).map_err(|e| e.to_string());
+        let Ok(parsed) = parsed else {
+            panic!("{parsed:?}", parsed = parsed.err())
+        };
+        let (model, errors) = label_enum(&parsed);
+        assert!(errors.is_empty());
+        assert!(model.route_templates);
+        let errs: Vec<&str> = model
+            .variants
+            .iter()
+            .filter(|v| v.error)
+            .map(|v| v.value.as_str())
+            .collect();
+        assert_eq!(errs, ["failed", "5xx"]);
     }
 
     #[test]

@@ -128,9 +128,33 @@ impl<const CAP: usize> CappedInfo for Interner<CAP> {
 ///
 /// The type is `Copy` and cheap to keep: resolve it once (`NodeId::new(id)`) where the id
 /// enters the component and record with the value afterwards.
+///
+/// Flags after the cap declare what the values mean, as attributes do on a label enum:
+/// `route_templates` says they are route templates (`LabelValue::ROUTE_TEMPLATES`), so a
+/// checker rejects raw paths in them.
+///
+/// ```
+/// metrics_runtime::capped_label! {
+///     /// Route templates of the services behind the proxy.
+///     pub struct RouteTemplate(cap = 256, route_templates);
+/// }
+/// use metrics_runtime::LabelValue;
+/// assert!(<RouteTemplate as LabelValue>::ROUTE_TEMPLATES);
+/// assert_eq!(<RouteTemplate as LabelValue>::CAP, Some(256));
+/// ```
 #[macro_export]
 macro_rules! capped_label {
-    ($(#[doc = $doc:literal])* $vis:vis struct $name:ident(cap = $cap:expr);) => {
+    (@flag route_templates) => {
+        true
+    };
+    (@flag $other:ident) => {
+        ::core::compile_error!(::core::concat!(
+            "unknown capped_label! flag `",
+            ::core::stringify!($other),
+            "`: the only flag is `route_templates`"
+        ))
+    };
+    ($(#[doc = $doc:literal])* $vis:vis struct $name:ident(cap = $cap:expr $(, $flag:ident)* $(,)?);) => {
         $(#[doc = $doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         $vis struct $name(usize);
@@ -171,6 +195,7 @@ macro_rules! capped_label {
                 const DOC: &'static str = ::core::concat!($($doc, "\n",)* "");
                 const VALUE_DOCS: &'static [&'static str] = &[];
                 const CAP: ::core::option::Option<usize> = ::core::option::Option::Some($cap);
+                const ROUTE_TEMPLATES: bool = false $(|| $crate::capped_label!(@flag $flag))*;
                 #[inline(always)]
                 fn index(self) -> usize {
                     self.0

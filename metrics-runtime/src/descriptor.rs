@@ -1,110 +1,11 @@
-//! Families as data (policy P5): every generated family exposes a `const` descriptor from
+//! Families as data: every generated family exposes a `const` descriptor from
 //! which docs, JSON, the checker, dashboards and rules are generated.
 
 use crate::label::LabelDescriptor;
 
-/// The Prometheus metric type of a family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricKind {
-    /// A monotonically increasing integer count.
-    Counter,
-    /// A value that goes up and down.
-    Gauge,
-    /// Observations counted into cumulative buckets, with their sum and count.
-    Histogram,
-}
-
-impl MetricKind {
-    /// The name used in `# TYPE` lines.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            MetricKind::Counter => "counter",
-            MetricKind::Gauge => "gauge",
-            MetricKind::Histogram => "histogram",
-        }
-    }
-}
-
-impl core::fmt::Display for MetricKind {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A family's stability level, as Kubernetes grades metrics: `alpha` may change or go at
-/// any time, `beta` changes only with notice, `stable` keeps its name and labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Stability {
-    /// May change or be removed without notice.
-    Alpha,
-    /// Changes only with a deprecation period.
-    Beta,
-    /// Name, type and labels are kept.
-    Stable,
-}
-
-impl Stability {
-    /// `alpha`, `beta` or `stable`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Stability::Alpha => "alpha",
-            Stability::Beta => "beta",
-            Stability::Stable => "stable",
-        }
-    }
-
-    /// The prefix Kubernetes puts in HELP (`[ALPHA] `), empty for stable.
-    pub const fn help_prefix(self) -> &'static str {
-        match self {
-            Stability::Alpha => "[ALPHA] ",
-            Stability::Beta => "[BETA] ",
-            Stability::Stable => "",
-        }
-    }
-}
-
-/// What a family means where generated rules, dashboards and checks depend on it, declared
-/// with `#[metric(role = "...")]` rather than guessed from its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum FamilyRole {
-    /// No declared role: the kind alone decides what is generated.
-    #[default]
-    None,
-    /// A gauge of how far a consumer is behind its source (events, seconds): rules record its
-    /// maximum and trend and alert when it stays high.
-    Lag,
-    /// A gauge of a position that only moves forward while work is applied (a last applied
-    /// id): paired with a [`FamilyRole::Lag`] gauge of the same labels, it tells a slow
-    /// consumer from a stalled one.
-    Position,
-    /// A gauge of work in progress (requests in flight, running jobs).
-    InFlight,
-    /// A gauge whose value is always 1 and whose labels carry facts (`build_info`).
-    Info,
-    /// A gauge that is 1 for the current state and 0 for the others.
-    State,
-    /// A gauge holding a Unix time in seconds (last success, expiry).
-    Timestamp,
-    /// A counter of events whose sudden rise is an incident (placements that failed): rules
-    /// keep a one-hour baseline and alert on a spike over it.
-    Spikes,
-}
-
-impl FamilyRole {
-    /// The name used in `#[metric(role = "...")]` and in the catalog schema.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FamilyRole::None => "none",
-            FamilyRole::Lag => "lag",
-            FamilyRole::Position => "position",
-            FamilyRole::InFlight => "in_flight",
-            FamilyRole::Info => "info",
-            FamilyRole::State => "state",
-            FamilyRole::Timestamp => "timestamp",
-            FamilyRole::Spikes => "spikes",
-        }
-    }
-}
+// The kinds, stability levels and roles are the policy's vocabulary: one spelling each,
+// shared by the derive, the descriptors and the catalog schema.
+pub use metrics_policy::{FamilyRole, MetricKind, Stability};
 
 /// Everything a family declares, as const data.
 #[derive(Debug, Clone, Copy)]
@@ -169,10 +70,7 @@ impl FamilyDescriptor {
 
     /// Worst-case series for a family of this kind with these label sets and buckets.
     pub const fn worst_case(kind: MetricKind, label_sets: usize, buckets: usize) -> usize {
-        match kind {
-            MetricKind::Histogram => label_sets * (buckets + 3),
-            _ => label_sets,
-        }
+        metrics_policy::worst_case_series(kind, label_sets, buckets)
     }
 
     /// The label values of series `index` (mixed-radix decode, last label fastest), or `None`

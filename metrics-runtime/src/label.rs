@@ -1,6 +1,6 @@
 //! Bounded label values: the `LabelValue` trait that `#[derive(LabelValue)]` implements.
 
-/// A finite set of label values, known at compile time (policy P1, rule R8).
+/// A finite set of label values, known at compile time (rule R8).
 ///
 /// Implemented by `#[derive(LabelValue)]` on a field-less enum: each variant is one value,
 /// rendered as the snake_case of its name unless `#[label(rename = "...")]` says otherwise.
@@ -58,7 +58,7 @@ pub trait LabelValue: Copy + Send + Sync + 'static {
     }
 }
 
-/// A label of a family, as data: its name and every value it can take (policy P5).
+/// A label of a family, as data: its name and every value it can take.
 #[derive(Debug, Clone, Copy)]
 pub struct LabelDescriptor {
     /// The label name (the struct field's name).

@@ -32,9 +32,9 @@
 extern crate self as metrics_runtime;
 
 mod capped;
-mod component;
 #[cfg(feature = "prometheus")]
 mod collector;
+mod component;
 #[cfg(feature = "config")]
 pub mod config;
 mod descriptor;
@@ -50,9 +50,9 @@ mod timer;
 pub mod validate;
 
 pub use capped::{CappedInfo, MAX_VALUE_BYTES, OVERFLOW_VALUE};
-pub use component::Component;
 #[cfg(feature = "prometheus")]
 pub use collector::FamilyCollector;
+pub use component::Component;
 #[cfg(feature = "config")]
 pub use config::{AuthConfig, ConfigError, MetricsConfig};
 pub use descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
@@ -106,9 +106,6 @@ pub mod __private {
     pub use crate::{HistogramFamily, MetricFamily};
     pub use core::sync::atomic::AtomicU64;
     pub use linkme;
-
-    /// Prometheus' default buckets, used when a histogram declares none.
-    pub const DEFAULT_BUCKETS: &[f64] = &[
-        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-    ];
+    /// Prometheus' default buckets, used when a histogram declares none (the policy's table).
+    pub use metrics_policy::DEFAULT_BUCKETS;
 }

@@ -1,63 +1,35 @@
 //! Run-time checks of what arrives at run time (global labels and bucket overrides from
-//! config). The same rules as the derive's R1, R6 (`__` prefix, `le`, `quantile`, `job`,
-//! `instance`) and R12.
+//! config), by the same functions the derive checks declarations with at compile time
+//! (`metrics-policy`): R1 and R6 for label names, R12 for buckets.
+//!
+//! The policy's tables and checks are re-exported here for tools that check other sources,
+//! such as a compliance checker reading any exporter's scrape.
 
-/// Checks a label name: `[a-z_][a-z0-9_]*`, not `__`-prefixed, not `le`, `quantile`, `job`
-/// or `instance`.
+pub use metrics_policy::{
+    ForbiddenLabel, Policy, Rule, Target, Violation, check_label_name, check_label_syntax,
+    forbidden_label,
+};
+
+/// Checks a label name that carries one value per process (a global label): snake case
+/// `[a-z_][a-z0-9_]*` (R1), not `__`-prefixed, not `le`, `quantile`, `job` or `instance` (R6).
+/// A forbidden name (R7) is not an error here: one value cannot be unbounded.
 pub fn label_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let ok_first = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_');
-    if !ok_first || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-        return Err(format!(
-            "label name `{name}` is not snake case `[a-z_][a-z0-9_]*`"
-        ));
+    match check_label_syntax(name).into_iter().next() {
+        Some(v) => Err(v.to_string()),
+        None => Ok(()),
     }
-    if name.starts_with("__") {
-        return Err(format!(
-            "label name `{name}` starts with `__`, which Prometheus reserves"
-        ));
-    }
-    if name == "le" || name == "quantile" {
-        return Err(format!(
-            "label name `{name}` is reserved for histogram and summary samples"
-        ));
-    }
-    if name == "job" || name == "instance" {
-        return Err(format!(
-            "label name `{name}` is set by Prometheus for every target; a sample label of that name is renamed `exported_{name}`"
-        ));
-    }
-    Ok(())
 }
 
 /// Checks bucket bounds the way the derive's R12 does: not empty, finite, increasing.
 pub fn buckets(bounds: &[f64]) -> Result<(), String> {
-    if bounds.is_empty() {
-        return Err(
-            "an empty bucket list; give increasing upper bounds (`+Inf` is implied)".into(),
-        );
-    }
-    for (i, b) in bounds.iter().enumerate() {
-        if !b.is_finite() {
-            return Err(format!("bound #{} is not finite; `+Inf` is implied", i + 1));
-        }
-        if i > 0 && *b <= bounds[i - 1] {
-            return Err(format!(
-                "bounds must increase: `{b}` follows `{}`",
-                bounds[i - 1]
-            ));
-        }
-    }
-    Ok(())
+    metrics_policy::check_buckets(bounds, None).map_err(|v| v.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn label_names_follow_r1_and_r6() {
-        for ok in ["zone", "_private", "http_status2"] {
+        for ok in ["zone", "_private", "http_status2", "host"] {
             assert_eq!(super::label_name(ok), Ok(()), "{ok}");
         }
         for bad in [
@@ -65,6 +37,10 @@ mod tests {
         ] {
             assert!(super::label_name(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            super::label_name("le"),
+            Err("R6: label `le` is reserved for histogram buckets and summary quantiles; rename it (for example `le_class`)".into())
+        );
     }
 
     #[test]
@@ -79,5 +55,9 @@ mod tests {
         ] {
             assert!(super::buckets(bad).is_err(), "{bad:?}");
         }
+        assert_eq!(
+            super::buckets(&[2.0, 1.0]),
+            Err("R12: buckets must increase: `1.0` follows `2.0`; sort the list".into())
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use metrics_catalog::exposition;
+use metrics_exposition as exposition;
 use metrics_runtime::{LabelValue, MetricFamily, Registry};
 
 /// Which side of the test recorded.

@@ -1,7 +1,7 @@
 //! The checker's exposition parser on 100,000 hostile inputs, and on the fuzz corpus: it
 //! returns a result (a parse or an error with a line) and never panics.
 
-use metrics_catalog::exposition;
+use metrics_exposition as exposition;
 
 /// xorshift64*: a fixed sequence, so a failure reproduces.
 struct Rng(u64);

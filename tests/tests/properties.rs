@@ -4,7 +4,7 @@
 
 use std::sync::atomic::AtomicU64;
 
-use metrics_catalog::exposition;
+use metrics_exposition as exposition;
 use metrics_runtime::config::validate_buckets;
 use metrics_runtime::{
     Family, FamilyDescriptor, MetricFamily, MetricKind, MetricsConfig, Registry, Slots, Stability,

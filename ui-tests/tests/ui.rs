@@ -1,7 +1,8 @@
 //! The compile-time rules, proven by trybuild: the rules have failing cases in `tests/fail/`
 //! (with the exact `.stderr`, see `RULES.md`), and `tests/pass/` shows what compiles. The
-//! platform policy of seed 000 (prefix `trc_`) gets `tests/fail_trc/` and `tests/pass_trc/`, a
-//! strict policy (`max_series`, `forbidden_labels`) `tests/fail_strict/` and `tests/pass_strict/`.
+//! platform policy of seed 000 (prefix `trc_`, tenant labels, stability in HELP) gets
+//! `tests/fail_trc/` and `tests/pass_trc/`, a strict policy (`max_series`, `forbidden_labels`)
+//! `tests/fail_strict/` and `tests/pass_strict/`.
 //!
 //! trybuild compiles the cases in a crate of its own, so the macros cannot find this
 //! package's `[package.metadata.metrics]`; `METRICS_POLICY_MANIFEST` points them at it. The
@@ -10,7 +11,8 @@
 
 /// This package's manifest: policy prefix `app_`.
 const APP_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-/// The platform policy of seed 000: prefix `trc_`.
+/// The platform policy of seed 000: prefix `trc_`, `tenant_labels = ["org_id", "env_id"]` (R11),
+/// `stability_in_help = true`.
 const TRC_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/trc/Cargo.toml");
 /// A strict policy: prefix `app_`, a budget of 20 series, `tenant` forbidden.
 const STRICT_POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policy/strict/Cargo.toml");

@@ -1,6 +1,6 @@
 //! One family, five mistakes, five errors in one compile: no doc comment (R10), no `app_`
-//! prefix (R2), a counter without `_total` (R3), a raw path label (R7), a per-org label on a
-//! counter (R11).
+//! prefix (R2), a counter without `_total` (R3), a raw path label (R7), and a misspelled
+//! attribute key (`compnent`), whose parse error does not hide the policy's errors.
 
 use metrics_runtime::{LabelValue, MetricFamily};
 
@@ -12,10 +12,9 @@ pub enum Outcome {
 }
 
 #[derive(MetricFamily)]
-#[metric(counter, name = "requests")]
+#[metric(counter, name = "requests", compnent = "api")]
 pub struct Requests {
     pub path: Outcome,
-    pub org_id: Outcome,
 }
 
 fn main() {}

@@ -1,0 +1,207 @@
+//! What a check returns: findings, coverage and the verdict, for people ([`Report::to_text`])
+//! and for programs (serde, `--format json`).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+/// Which check a finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// A family the component declares is absent.
+    RequiredFamily,
+    /// A declared family is exposed with another TYPE.
+    FamilyType,
+    /// A label name the policy forbids, not declared with a waiver.
+    ForbiddenLabel,
+    /// A value of a label declared as route templates is a raw path.
+    RawPath,
+    /// A label value outside the declared values, a declared label missing, or a capped label
+    /// over its cap.
+    LabelValue,
+    /// More series than the family's budget.
+    SeriesBudget,
+    /// A family under one of the catalog's prefixes that the catalog does not declare
+    /// (warning).
+    UnknownFamily,
+    /// A deprecated family still exposed (warning).
+    DeprecatedFamily,
+    /// A label the family's declaration does not have (warning).
+    UndeclaredLabel,
+}
+
+impl Check {
+    /// The id used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::RequiredFamily => "required_family",
+            Check::FamilyType => "family_type",
+            Check::ForbiddenLabel => "forbidden_label",
+            Check::RawPath => "raw_path",
+            Check::LabelValue => "label_value",
+            Check::SeriesBudget => "series_budget",
+            Check::UnknownFamily => "unknown_family",
+            Check::DeprecatedFamily => "deprecated_family",
+            Check::UndeclaredLabel => "undeclared_label",
+        }
+    }
+
+    /// Whether a finding of this check makes the scrape non-compliant.
+    pub fn severity(self) -> Severity {
+        match self {
+            Check::UnknownFamily | Check::DeprecatedFamily | Check::UndeclaredLabel => {
+                Severity::Warning
+            }
+            _ => Severity::Violation,
+        }
+    }
+}
+
+/// A violation fails the check (exit 1); a warning does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Non-compliant.
+    Violation,
+    /// Worth a look; compliant.
+    Warning,
+}
+
+/// One finding: one check failing for one family (and label), with the offending values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Violation or warning.
+    pub severity: Severity,
+    /// The check.
+    pub check: Check,
+    /// The family.
+    pub family: String,
+    /// The label, for label checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The offending values (at most 10; `""` is a missing label).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// How many distinct offending values there are in all.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub distinct_values: usize,
+    /// The first line of the exposition where it shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Declared families a component exposes whose every sample is 0: never recorded since the
+/// process started ("defined but not instrumented"). A gauge legitimately at 0 reads the same.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Families the component declares.
+    pub required: usize,
+    /// Of those, families in the scrape.
+    pub exposed: usize,
+    /// Of those, families with a non-zero sample.
+    pub recorded: usize,
+    /// Exposed families whose every sample is 0, in the component's order.
+    pub never_recorded: Vec<String>,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The component checked (or `all`).
+    pub component: String,
+    /// Where the exposition came from.
+    pub source: String,
+    /// No violations.
+    pub compliant: bool,
+    /// Number of violations.
+    pub violations: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Families in the scrape.
+    pub families_in_scrape: usize,
+    /// Samples in the scrape.
+    pub samples_in_scrape: usize,
+    /// Violations first, then warnings; by check, then family.
+    pub findings: Vec<Finding>,
+    /// Declared but never recorded.
+    pub coverage: Coverage,
+}
+
+impl Report {
+    /// The findings of one check.
+    pub fn of(&self, check: Check) -> Vec<&Finding> {
+        self.findings.iter().filter(|f| f.check == check).collect()
+    }
+
+    /// The human report: one line per finding, coverage, the verdict. With `list_unrecorded`
+    /// every never-recorded family is listed, one per line.
+    pub fn to_text(&self, list_unrecorded: bool) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write_text(&mut out, list_unrecorded);
+        out
+    }
+
+    fn write_text(&self, out: &mut String, list_unrecorded: bool) -> std::fmt::Result {
+        writeln!(
+            out,
+            "check `{}` on {}: {} families, {} samples",
+            self.component, self.source, self.families_in_scrape, self.samples_in_scrape
+        )?;
+        for f in &self.findings {
+            let severity = match f.severity {
+                Severity::Violation => "violation",
+                Severity::Warning => "warning",
+            };
+            write!(out, "{severity} [{}] {}", f.check.as_str(), f.message)?;
+            if let Some(line) = f.line {
+                write!(out, " (line {line})")?;
+            }
+            writeln!(out)?;
+        }
+        let c = &self.coverage;
+        write!(
+            out,
+            "coverage: {} of {} required families exposed, {} recorded",
+            c.exposed, c.required, c.recorded
+        )?;
+        if c.never_recorded.is_empty() {
+            writeln!(out)?;
+        } else if list_unrecorded {
+            writeln!(
+                out,
+                "; never recorded (every sample 0): {}",
+                c.never_recorded.len()
+            )?;
+            for name in &c.never_recorded {
+                writeln!(out, "  never recorded: {name}")?;
+            }
+        } else {
+            writeln!(
+                out,
+                "; {} never recorded (every sample 0; `--coverage` lists them)",
+                c.never_recorded.len()
+            )?;
+        }
+        writeln!(
+            out,
+            "{}: {} violation{}, {} warning{}",
+            if self.compliant {
+                "COMPLIANT"
+            } else {
+                "NOT COMPLIANT"
+            },
+            self.violations,
+            if self.violations == 1 { "" } else { "s" },
+            self.warnings,
+            if self.warnings == 1 { "" } else { "s" },
+        )
+    }
+}

@@ -1,0 +1,407 @@
+//! The checker over small hand-built catalogs, written as a user in another language writes
+//! one: JSON.
+
+use metrics_exposition::{Exposition, parse};
+
+use super::*;
+
+/// Component `demo` (four families, one per rule of declaration: route templates and a fixed
+/// enum, a capped label, a waived forbidden label, a deprecated family) and component `api`
+/// (known to a `demo` check, not required by it), all under the prefix `trc_`.
+const CATALOG: &str = r#"{
+  "schema_version": 1,
+  "components": [
+    { "name": "demo", "families": [
+      { "name": "trc_requests_total", "type": "counter", "max_series": 20, "prefix": "trc_",
+        "labels": [
+          { "name": "path_template", "route_templates": true,
+            "values": [ { "value": "/v1/things/{id}" }, { "value": "unmatched" } ] },
+          { "name": "result", "values": [ { "value": "ok" }, { "value": "error", "error": true } ] }
+        ] },
+      { "name": "trc_nodes", "type": "gauge", "max_series": 20, "prefix": "trc_",
+        "labels": [ { "name": "node_id", "cap": 2 } ] },
+      { "name": "trc_hosts", "type": "gauge", "max_series": 20, "prefix": "trc_",
+        "labels": [ { "name": "host", "waiver": "three known hosts",
+                      "values": [ { "value": "a" }, { "value": "b" }, { "value": "c" } ] } ] },
+      { "name": "trc_old_total", "type": "counter", "max_series": 20, "prefix": "trc_",
+        "deprecated_since": "1.2.0" }
+    ] },
+    { "name": "api", "families": [
+      { "name": "trc_api_requests_total", "type": "counter", "max_series": 20, "prefix": "trc_",
+        "labels": [
+          { "name": "route", "route_templates": true,
+            "values": [ { "value": "/v1/orgs/{org_id}" }, { "value": "/v1/orgs/42" } ] },
+          { "name": "path_template", "values": [ { "value": "/v1/orgs/7" } ] }
+        ] }
+    ] }
+  ]
+}"#;
+
+fn catalog() -> Catalog {
+    Catalog::from_json(CATALOG).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn parsed(text: &str) -> Exposition {
+    parse(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn check_with(catalog: &Catalog, component: &str, text: &str) -> Report {
+    run(catalog, component, &parsed(text), "test").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn check(text: &str) -> Report {
+    check_with(&catalog(), "demo", text)
+}
+
+const GOOD: &str = "# TYPE trc_requests_total counter\n\
+    trc_requests_total{path_template=\"/v1/things/{id}\",result=\"ok\"} 3\n\
+    trc_requests_total{path_template=\"unmatched\",result=\"error\"} 0\n\
+    # TYPE trc_nodes gauge\n\
+    trc_nodes{node_id=\"n1\"} 1\n\
+    trc_nodes{node_id=\"n2\"} 1\n\
+    trc_nodes{node_id=\"__overflow__\"} 4\n\
+    # TYPE trc_hosts gauge\n\
+    trc_hosts{host=\"a\"} 0\n";
+
+fn checks(r: &Report) -> Vec<(Check, &str, Option<&str>)> {
+    r.findings
+        .iter()
+        .map(|f| (f.check, f.family.as_str(), f.label.as_deref()))
+        .collect()
+}
+
+#[test]
+fn a_compliant_scrape_has_no_violations_and_reports_coverage() {
+    // trc_old_total is missing: it is required, so that is the one violation.
+    let r = check(GOOD);
+    assert_eq!(checks(&r), [(Check::RequiredFamily, "trc_old_total", None)]);
+    assert!(!r.compliant);
+    assert!(
+        r.findings[0]
+            .message
+            .contains("`trc_old_total` (counter) is required and absent"),
+        "{}",
+        r.findings[0].message
+    );
+    let with_old = format!("{GOOD}# TYPE trc_old_total counter\ntrc_old_total 0\n");
+    let r = check(&with_old);
+    assert!(r.compliant, "{}", r.to_text(true));
+    assert_eq!(
+        checks(&r),
+        [(Check::DeprecatedFamily, "trc_old_total", None)]
+    );
+    assert!(r.findings[0].message.contains("deprecated since 1.2.0"));
+    assert_eq!(r.coverage.required, 4);
+    assert_eq!(r.coverage.exposed, 4);
+    assert_eq!(r.coverage.recorded, 2);
+    assert_eq!(r.coverage.never_recorded, ["trc_hosts", "trc_old_total"]);
+    let text = r.to_text(true);
+    assert!(text.contains("  never recorded: trc_hosts\n"), "{text}");
+    assert!(
+        text.ends_with("COMPLIANT: 0 violations, 1 warning\n"),
+        "{text}"
+    );
+    let text = r.to_text(false);
+    assert!(
+        text.contains("; 2 never recorded (every sample 0; `--coverage` lists them)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn coverage_on_its_own_is_the_reports() {
+    let text = format!("{GOOD}# TYPE trc_old_total counter\ntrc_old_total 0\n");
+    let c = coverage(&catalog(), "demo", &parsed(&text)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c, check(&text).coverage);
+    let c = coverage(&catalog(), ALL, &parsed(GOOD)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((c.required, c.exposed, c.recorded), (5, 3, 2));
+    assert!(coverage(&catalog(), "billing", &parsed(GOOD)).is_err());
+}
+
+#[test]
+fn label_checks() {
+    let text = "# TYPE trc_requests_total counter\n\
+        trc_requests_total{path_template=\"/v1/things/42\",result=\"ok\"} 1\n\
+        trc_requests_total{path_template=\"/v1/things/{id}\",result=\"weird\"} 1\n\
+        trc_requests_total{path_template=\"/v1/things/{id}\",result=\"ok\",user_id=\"7\"} 1\n\
+        trc_requests_total{path_template=\"/v1/things/{id}\"} 1\n\
+        trc_requests_total{path_template=\"/v1/things/{id}\",result=\"error\",shard=\"1\"} 1\n\
+        # TYPE trc_nodes gauge\n\
+        trc_nodes{node_id=\"n1\"} 1\n\
+        trc_nodes{node_id=\"n2\"} 1\n\
+        trc_nodes{node_id=\"n3\"} 1\n\
+        # TYPE trc_hosts gauge\n\
+        trc_hosts{host=\"a\"} 0\n\
+        # TYPE other_logins_total counter\n\
+        other_logins_total{email=\"a@example.com\"} 1\n\
+        # TYPE trc_surprise gauge\n\
+        trc_surprise 1\n\
+        # TYPE trc_old_total gauge\n\
+        trc_old_total 1\n";
+    let r = check(text);
+    assert_eq!(
+        checks(&r),
+        [
+            (Check::FamilyType, "trc_old_total", None),
+            (Check::ForbiddenLabel, "other_logins_total", Some("email")),
+            (Check::ForbiddenLabel, "trc_requests_total", Some("user_id")),
+            (Check::RawPath, "trc_requests_total", Some("path_template")),
+            (Check::LabelValue, "trc_nodes", Some("node_id")),
+            (Check::LabelValue, "trc_requests_total", Some("result")),
+            (Check::UnknownFamily, "trc_surprise", None),
+            (Check::DeprecatedFamily, "trc_old_total", None),
+            (Check::UndeclaredLabel, "trc_requests_total", Some("shard")),
+        ],
+        "{}",
+        r.to_text(false)
+    );
+    let value = r.of(Check::LabelValue);
+    let result = value
+        .iter()
+        .find(|f| f.label.as_deref() == Some("result"))
+        .unwrap_or_else(|| panic!("no result finding"));
+    assert_eq!(result.values, ["weird", ""]);
+    assert_eq!(result.distinct_values, 2);
+    assert_eq!(result.line, Some(3));
+    assert!(
+        result.message.contains("declared: ok, error"),
+        "{}",
+        result.message
+    );
+    let raw = r.of(Check::RawPath);
+    assert!(
+        raw[0].message.contains("numeric id `42`"),
+        "{}",
+        raw[0].message
+    );
+    assert!(
+        r.of(Check::LabelValue)[0]
+            .message
+            .contains("capped label `node_id` has 3 distinct values besides `__overflow__`, more than its cap of 2")
+    );
+    assert!(
+        r.of(Check::FamilyType)[0]
+            .message
+            .contains("exposed as gauge; it is declared counter")
+    );
+    // The reason and the bounded alternative come from the policy's one table.
+    let email = r.of(Check::ForbiddenLabel)[0];
+    let policy = metrics_policy::forbidden_label("email").unwrap_or_else(|| panic!("email"));
+    assert!(email.message.contains(policy.reason), "{}", email.message);
+    assert!(email.message.contains(policy.instead), "{}", email.message);
+    let surprise = r.of(Check::UnknownFamily)[0];
+    assert!(
+        surprise.message.contains("prefix `trc_`"),
+        "{}",
+        surprise.message
+    );
+    assert_eq!(r.violations, 6);
+    assert_eq!(r.warnings, 3);
+}
+
+#[test]
+fn route_templates_are_the_declared_labels_not_a_label_name() {
+    // `route` is declared as route templates: a raw path there is reported even though the
+    // catalog lists it as a value. `path_template` is not: its values are held to the enum
+    // only. The family belongs to `api`, so a `demo` check knows it without requiring it.
+    let text = format!(
+        "{GOOD}# TYPE trc_old_total counter\ntrc_old_total 1\n\
+         # TYPE trc_api_requests_total counter\n\
+         trc_api_requests_total{{route=\"/v1/orgs/42\",path_template=\"/v1/orgs/7\"}} 1\n\
+         trc_api_requests_total{{route=\"/v1/orgs/{{org_id}}\",path_template=\"/v1/orgs/8\"}} 1\n"
+    );
+    let r = check(&text);
+    assert_eq!(
+        checks(&r),
+        [
+            (Check::RawPath, "trc_api_requests_total", Some("route")),
+            (
+                Check::LabelValue,
+                "trc_api_requests_total",
+                Some("path_template")
+            ),
+            (Check::DeprecatedFamily, "trc_old_total", None),
+        ],
+        "{}",
+        r.to_text(false)
+    );
+    assert_eq!(r.of(Check::RawPath)[0].values, ["/v1/orgs/42"]);
+    assert_eq!(r.of(Check::LabelValue)[0].values, ["/v1/orgs/8"]);
+    assert_eq!(r.coverage.required, 4);
+}
+
+#[test]
+fn a_waiver_admits_a_forbidden_name_only_where_it_is_declared() {
+    // `host` is waived on trc_hosts; on trc_nodes, which does not declare it, it is forbidden
+    // (and not also reported as undeclared).
+    let text = "# TYPE trc_hosts gauge\n\
+        trc_hosts{host=\"b\"} 1\n\
+        # TYPE trc_nodes gauge\n\
+        trc_nodes{node_id=\"n1\",host=\"b\"} 1\n";
+    let r = check(text);
+    assert_eq!(
+        r.of(Check::ForbiddenLabel)
+            .iter()
+            .map(|f| (f.family.as_str(), f.label.as_deref()))
+            .collect::<Vec<_>>(),
+        [("trc_nodes", Some("host"))],
+        "{}",
+        r.to_text(false)
+    );
+    assert!(r.of(Check::UndeclaredLabel).is_empty());
+    // A waived label still holds only its declared values.
+    let r = check("# TYPE trc_hosts gauge\ntrc_hosts{host=\"d\"} 1\n");
+    assert_eq!(r.of(Check::LabelValue)[0].values, ["d"]);
+}
+
+#[test]
+fn unknown_families_are_those_under_a_declared_prefix() {
+    let text = "# TYPE trc_surprise gauge\ntrc_surprise 1\n\
+        # TYPE process_open_fds gauge\nprocess_open_fds 9\n\
+        # TYPE trcx_total counter\ntrcx_total 1\n";
+    let r = check(text);
+    assert_eq!(
+        checks(&r)
+            .into_iter()
+            .filter(|c| c.0 == Check::UnknownFamily)
+            .collect::<Vec<_>>(),
+        [(Check::UnknownFamily, "trc_surprise", None)]
+    );
+    // Without a declared prefix, the checker does not guess which families are the crate's.
+    let unprefixed = Catalog::from_json(
+        r#"{ "schema_version": 1, "components": [ { "name": "payments", "families": [
+            { "name": "pay_charges_total", "type": "counter", "max_series": 5 } ] } ] }"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = check_with(
+        &unprefixed,
+        "payments",
+        "# TYPE pay_charges_total counter\npay_charges_total 1\n\
+         # TYPE pay_refunds_total counter\npay_refunds_total 1\n",
+    );
+    assert!(r.findings.is_empty(), "{}", r.to_text(false));
+    assert!(r.compliant);
+}
+
+#[test]
+fn series_budget_counts_samples_histograms_included() {
+    let mut text = String::from("# TYPE trc_requests_total counter\n");
+    for i in 0..21 {
+        text.push_str(&format!(
+            "trc_requests_total{{path_template=\"unmatched\",result=\"ok\",shard=\"{i}\"}} 1\n"
+        ));
+    }
+    let r = check(&text);
+    let budget = r.of(Check::SeriesBudget);
+    assert_eq!(budget.len(), 1, "{}", r.to_text(false));
+    assert!(
+        budget[0]
+            .message
+            .contains("21 series (21 label sets), over its budget of 20")
+    );
+    // The undeclared label is listed once, with its values counted.
+    assert_eq!(r.of(Check::UndeclaredLabel).len(), 1);
+
+    // A histogram's budget counts its buckets, sum and count: 2 label sets of 3 buckets
+    // (with +Inf), sum and count are 10 samples, over a budget of 8.
+    let histograms = Catalog::from_json(
+        r#"{ "schema_version": 1, "components": [ { "name": "h", "families": [
+            { "name": "trc_wait_seconds", "type": "histogram", "max_series": 8,
+              "buckets": [ 0.1, 1.0 ],
+              "labels": [ { "name": "queue", "values": [ { "value": "a" }, { "value": "b" } ] } ] }
+        ] } ] }"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::from("# TYPE trc_wait_seconds histogram\n");
+    for q in ["a", "b"] {
+        for le in ["0.1", "1", "+Inf"] {
+            text.push_str(&format!(
+                "trc_wait_seconds_bucket{{queue=\"{q}\",le=\"{le}\"}} 1\n"
+            ));
+        }
+        text.push_str(&format!("trc_wait_seconds_sum{{queue=\"{q}\"}} 0.5\n"));
+        text.push_str(&format!("trc_wait_seconds_count{{queue=\"{q}\"}} 1\n"));
+    }
+    let r = check_with(&histograms, "h", &text);
+    assert_eq!(
+        checks(&r),
+        [(Check::SeriesBudget, "trc_wait_seconds", None)],
+        "{}",
+        r.to_text(false)
+    );
+    assert!(
+        r.findings[0]
+            .message
+            .contains("10 series (2 label sets), over its budget of 8"),
+        "{}",
+        r.findings[0].message
+    );
+}
+
+#[test]
+fn capped_labels_admit_any_value_up_to_the_cap() {
+    // Two own values and any amount of overflow are within a cap of 2; the overflow value
+    // does not count, nor does the same value twice.
+    let ok = "# TYPE trc_nodes gauge\n\
+        trc_nodes{node_id=\"x\"} 1\n\
+        trc_nodes{node_id=\"__overflow__\"} 7\n";
+    assert!(check(ok).of(Check::LabelValue).is_empty());
+    let over = "# TYPE trc_nodes gauge\n\
+        trc_nodes{node_id=\"x\"} 1\n\
+        trc_nodes{node_id=\"y\"} 1\n\
+        trc_nodes{node_id=\"z\"} 1\n\
+        trc_nodes{node_id=\"__overflow__\"} 7\n";
+    let r = check(over);
+    let f = r.of(Check::LabelValue);
+    assert_eq!(f.len(), 1, "{}", r.to_text(false));
+    assert_eq!(f[0].label.as_deref(), Some("node_id"));
+    assert!(
+        f[0].message.contains("has 3 distinct values"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn untyped_families_and_empty_input() {
+    let r = check("trc_requests_total{path_template=\"unmatched\",result=\"ok\"} 1\n");
+    let t = r.of(Check::FamilyType);
+    assert!(
+        t[0].message.contains("untyped (no TYPE line)"),
+        "{}",
+        t[0].message
+    );
+    let r = check("");
+    assert_eq!(r.of(Check::RequiredFamily).len(), 4);
+    assert_eq!(r.coverage.exposed, 0);
+}
+
+#[test]
+fn unknown_component_is_an_error() {
+    let Err(e) = run(&catalog(), "billing", &Exposition::default(), "test") else {
+        panic!("an unknown component was accepted")
+    };
+    assert!(
+        e.contains("unknown component `billing`; known: demo, api, all"),
+        "{e}"
+    );
+    let r = run(&catalog(), ALL, &Exposition::default(), "t").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.of(Check::RequiredFamily).len(), 5);
+}
+
+#[test]
+fn the_report_serializes_for_format_json() {
+    let r = check("# TYPE trc_hosts gauge\ntrc_hosts{host=\"d\"} 1\n");
+    let json = serde_json::to_value(&r).unwrap_or_else(|e| panic!("{e}"));
+    let finding = &json["findings"][0];
+    assert_eq!(finding["severity"], "violation");
+    assert_eq!(finding["check"], "required_family");
+    assert!(finding.get("label").is_none());
+    let value = json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["check"] == "label_value"))
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(value["values"][0], "d");
+    assert_eq!(value["distinct_values"], 1);
+    assert_eq!(json["compliant"], false);
+}

@@ -1,0 +1,458 @@
+//! The command line over a [`Catalog`]: `docs`, `json`, `sample`, `rules`, `dashboard`,
+//! `check`, `coverage` and `diff`.
+//!
+//! A crate embeds it in a one-line binary that hands it the crate's own families
+//! ([`main`]); the standalone `metrics-tools` binary reads a catalog from `--catalog FILE`
+//! instead. A program with commands of its own flattens [`Command`] into its clap enum and
+//! calls [`Toolkit::run`].
+//!
+//! Exit codes: 0 success; 1 a finding: the committed reference is stale (`docs --check`),
+//! the scrape is not compliant (`check`), a breaking change (`diff`); 2 bad input
+//! (unreadable file, unreachable URL, malformed exposition or catalog, unknown component, bad
+//! arguments) or an I/O error, with a one-line reason on standard error.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::builder::PossibleValuesParser;
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+use crate::docs::DocsOptions;
+use crate::schema::Catalog;
+use crate::{check, dashboard, diff, docs, rules, sample, scrape};
+
+/// Exit code of a finding: stale reference, not compliant, breaking change.
+pub const FINDING: u8 = 1;
+/// Exit code of bad input or an I/O error.
+pub const FAILURE: u8 = 2;
+
+/// The toolkit's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the Markdown metric reference, or check that the committed one is up to date.
+    Docs(DocsArgs),
+    /// Print the catalog as JSON (the schema `--catalog` and `diff --baseline` read).
+    Json(Selection),
+    /// Print the exposition text of every family with every label combination at zero.
+    Sample(Selection),
+    /// Print Prometheus recording and alerting rules (YAML).
+    Rules(Selection),
+    /// Print a Grafana dashboard (JSON, Grafana 10/11).
+    Dashboard(Selection),
+    /// Check a scrape of any exporter against the catalog: declared families with their
+    /// type, no forbidden labels, route templates, label values inside their declared sets,
+    /// series budgets. Exit 0 compliant, 1 violations, 2 bad input.
+    Check(CheckArgs),
+    /// List the declared families a scrape shows as never recorded (every sample 0).
+    Coverage(CoverageArgs),
+    /// Compare the catalog with a baseline catalog (JSON): removed, renamed or changed
+    /// families graded by stability. Exit 1 on a breaking change to a stable family.
+    Diff(DiffArgs),
+}
+
+/// Output format of reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per finding, for people.
+    Text,
+    /// The report as JSON, for tools.
+    Json,
+}
+
+/// Components to generate for.
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// Only this component (repeatable); all components when absent.
+    #[arg(long, value_name = "NAME")]
+    component: Vec<String>,
+}
+
+/// Where a scrape comes from.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["url", "file", "stdin"])))]
+pub struct Input {
+    /// Scrape this endpoint with an HTTP GET, like Prometheus (plain HTTP only), for example
+    /// http://127.0.0.1:9464/metrics.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Bearer token to send with --url.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        requires = "url",
+        conflicts_with = "token_file"
+    )]
+    token: Option<String>,
+    /// File holding the bearer token to send with --url.
+    #[arg(long, value_name = "FILE", requires = "url")]
+    token_file: Option<PathBuf>,
+    /// Seconds to wait for --url to answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    timeout: f64,
+    /// Read a saved scrape (Prometheus text format 0.0.4).
+    #[arg(long, value_name = "PATH")]
+    file: Option<PathBuf>,
+    /// `-` reads the scrape from standard input.
+    #[arg(value_name = "-", value_parser = PossibleValuesParser::new(["-"]))]
+    stdin: Option<String>,
+}
+
+/// `check`'s arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The component whose families the scrape must expose, or `all`.
+    #[arg(long, value_name = "NAME", default_value = check::ALL)]
+    component: String,
+    #[command(flatten)]
+    input: Input,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// List the families whose every sample is 0 (never recorded since the exporter
+    /// started); without it the text report only counts them.
+    #[arg(long)]
+    coverage: bool,
+}
+
+/// `coverage`'s arguments.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// The component whose families to look at, or `all`.
+    #[arg(long, value_name = "NAME", default_value = check::ALL)]
+    component: String,
+    #[command(flatten)]
+    input: Input,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// `docs`' arguments.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Do not write: exit 1 if the file differs from what would be written.
+    #[arg(long)]
+    check: bool,
+    /// The reference to write or check; `-` writes to standard output. Default:
+    /// `docs/metrics.md` (the program may set another).
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Only this component (repeatable).
+    #[arg(long, value_name = "NAME")]
+    component: Vec<String>,
+}
+
+/// `diff`'s arguments.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The baseline catalog (JSON, as `json` printed it when the baseline was taken).
+    #[arg(long, value_name = "FILE")]
+    baseline: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// The standalone binary's command line: a catalog file, then a command.
+#[derive(Debug, Parser)]
+#[command(name = "metrics-tools", version, about = "Docs, sample, rules, dashboards, compliance check, coverage and diff for any crate's metric families", long_about = None)]
+struct Cli {
+    /// The catalog (JSON, as a crate's `json` command prints it). Required by the standalone
+    /// binary; a program that embeds the toolkit uses its own families unless this is given.
+    #[arg(long, value_name = "FILE", global = true)]
+    catalog: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// A catalog and how its outputs are framed.
+#[derive(Debug, Clone)]
+pub struct Toolkit {
+    /// The families the commands work on.
+    pub catalog: Catalog,
+    /// Title and introduction of the Markdown reference.
+    pub docs: DocsOptions,
+    /// Where `docs` writes by default.
+    pub docs_path: PathBuf,
+    /// The program's name, for messages.
+    pub program: String,
+}
+
+impl Toolkit {
+    /// The toolkit over `catalog`, with default framing (`docs/metrics.md`).
+    pub fn new(catalog: Catalog) -> Self {
+        let program = std::env::args()
+            .next()
+            .and_then(|p| {
+                std::path::Path::new(&p)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "metrics".to_string());
+        Toolkit {
+            catalog,
+            docs: DocsOptions::default(),
+            docs_path: PathBuf::from("docs").join("metrics.md"),
+            program,
+        }
+    }
+
+    /// Runs one command; reports errors on standard error and returns the exit code.
+    pub fn run(&self, command: Command) -> ExitCode {
+        match self.try_run(command) {
+            Ok(code) => code,
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "{}: {message}", self.program);
+                ExitCode::from(FAILURE)
+            }
+        }
+    }
+
+    fn try_run(&self, command: Command) -> Result<ExitCode, String> {
+        match command {
+            Command::Docs(args) => self.docs(&args),
+            Command::Json(sel) => {
+                print_stdout(&self.select(&sel.component)?.to_json())?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Sample(sel) => {
+                print_stdout(&sample::render(&self.select(&sel.component)?))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Rules(sel) => {
+                let catalog = self.select(&sel.component)?;
+                let components: Vec<_> = catalog.components.iter().collect();
+                print_stdout(&rules::render(&components))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Dashboard(sel) => {
+                let catalog = self.select(&sel.component)?;
+                let components: Vec<_> = catalog.components.iter().collect();
+                print_stdout(&dashboard::render(&components))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Check(args) => self.check(&args),
+            Command::Coverage(args) => self.coverage(&args),
+            Command::Diff(args) => self.diff(&args),
+        }
+    }
+
+    fn select(&self, names: &[String]) -> Result<Catalog, String> {
+        self.catalog.select(names)
+    }
+
+    fn docs(&self, args: &DocsArgs) -> Result<ExitCode, String> {
+        let rendered = docs::render(&self.select(&args.component)?, &self.docs);
+        let out = args.out.clone().unwrap_or_else(|| self.docs_path.clone());
+        let to_stdout = out.as_os_str() == "-";
+        let path = out.display();
+        match (args.check, to_stdout) {
+            (false, true) => print_stdout(&rendered)?,
+            (false, false) => {
+                if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+                std::fs::write(&out, rendered).map_err(|e| format!("cannot write {path}: {e}"))?
+            }
+            (true, true) => {
+                return Err(
+                    "`docs --check` compares with a file; give `--out PATH`, not `-`".to_string(),
+                );
+            }
+            (true, false) => {
+                let problem = match std::fs::read_to_string(&out) {
+                    Ok(committed) if committed == rendered => return Ok(ExitCode::SUCCESS),
+                    Ok(_) => "is stale",
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing",
+                    Err(e) => return Err(format!("cannot read {path}: {e}")),
+                };
+                let regenerate = self
+                    .docs
+                    .regenerate
+                    .clone()
+                    .unwrap_or_else(|| format!("{} docs --out {path}", self.program));
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: {path} {problem}: regenerate it with `{regenerate}`",
+                    self.program
+                );
+                return Ok(ExitCode::from(FINDING));
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn check(&self, args: &CheckArgs) -> Result<ExitCode, String> {
+        self.known_component(&args.component)?;
+        let (parsed, source) = read_scrape(&args.input)?;
+        let report = check::run(&self.catalog, &args.component, &parsed, &source)?;
+        let out = match args.format {
+            Format::Text => report.to_text(args.coverage),
+            Format::Json => to_json(&report)?,
+        };
+        print_stdout(&out)?;
+        Ok(if report.compliant {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(FINDING)
+        })
+    }
+
+    fn coverage(&self, args: &CoverageArgs) -> Result<ExitCode, String> {
+        self.known_component(&args.component)?;
+        let (parsed, source) = read_scrape(&args.input)?;
+        let coverage = check::coverage(&self.catalog, &args.component, &parsed)?;
+        let out = match args.format {
+            Format::Text => {
+                let mut t = format!(
+                    "{} of {} declared families never recorded in {source}\n",
+                    coverage.never_recorded.len(),
+                    coverage.required
+                );
+                for name in &coverage.never_recorded {
+                    t.push_str(name);
+                    t.push('\n');
+                }
+                t
+            }
+            Format::Json => to_json(&coverage)?,
+        };
+        print_stdout(&out)?;
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn diff(&self, args: &DiffArgs) -> Result<ExitCode, String> {
+        let text = scrape::read_file(&args.baseline)?;
+        let baseline =
+            Catalog::from_json(&text).map_err(|e| format!("{}: {e}", args.baseline.display()))?;
+        let report = diff::diff(&baseline, &self.catalog);
+        let out = match args.format {
+            Format::Text => report.to_text(),
+            Format::Json => to_json(&report)?,
+        };
+        print_stdout(&out)?;
+        Ok(if report.is_breaking() {
+            ExitCode::from(FINDING)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
+    fn known_component(&self, name: &str) -> Result<(), String> {
+        if name == check::ALL || self.catalog.component(name).is_some() {
+            return Ok(());
+        }
+        Err(format!(
+            "unknown component `{name}`; known: {}, {}",
+            self.catalog.component_names().join(", "),
+            check::ALL
+        ))
+    }
+}
+
+/// Reads and parses the scrape `input` names; returns it with a description of its source.
+fn read_scrape(input: &Input) -> Result<(metrics_exposition::Exposition, String), String> {
+    let (text, source) = match (&input.url, &input.file) {
+        (Some(url), _) => {
+            let token = match &input.token_file {
+                Some(path) => Some(scrape::read_file(path)?.trim().to_string()),
+                None => input.token.clone(),
+            };
+            if !(input.timeout > 0.0 && input.timeout.is_finite()) {
+                return Err(format!(
+                    "--timeout {} is not a positive number of seconds",
+                    input.timeout
+                ));
+            }
+            let timeout = std::time::Duration::from_secs_f64(input.timeout);
+            (scrape::fetch(url, token.as_deref(), timeout)?, url.clone())
+        }
+        (None, Some(path)) => (scrape::read_file(path)?, path.display().to_string()),
+        (None, None) => (scrape::read_stdin()?, "standard input".to_string()),
+    };
+    let parsed = metrics_exposition::parse(&text)
+        .map_err(|e| format!("{source} is not a valid text exposition: {e}"))?;
+    Ok((parsed, source))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    let mut t =
+        serde_json::to_string_pretty(value).map_err(|e| format!("cannot encode JSON: {e}"))?;
+    t.push('\n');
+    Ok(t)
+}
+
+/// Runs the command line over `catalog`: the whole `main` of a crate's metrics binary.
+///
+/// ```no_run
+/// // src/bin/metrics.rs of a crate whose families are linked into it
+/// fn main() -> std::process::ExitCode {
+///     metrics_tools::cli::main(metrics_tools::Catalog::linked())
+/// }
+/// ```
+///
+/// `--catalog FILE` on the command line replaces `catalog` with the file's.
+pub fn main(catalog: Catalog) -> ExitCode {
+    main_with(Toolkit::new(catalog))
+}
+
+/// [`main`] with framing of one's own (docs title, introduction, default path).
+pub fn main_with(mut toolkit: Toolkit) -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(path) = &cli.catalog {
+        match load_catalog(path) {
+            Ok(catalog) => toolkit.catalog = catalog,
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "{}: {message}", toolkit.program);
+                return ExitCode::from(FAILURE);
+            }
+        }
+    }
+    toolkit.run(cli.command)
+}
+
+/// The standalone binary: the catalog comes from `--catalog FILE`.
+pub fn standalone() -> ExitCode {
+    let cli = Cli::parse();
+    let Some(path) = &cli.catalog else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "metrics-tools: no catalog: give `--catalog FILE`, the JSON a crate's metrics binary prints with `json`"
+        );
+        return ExitCode::from(FAILURE);
+    };
+    match load_catalog(path) {
+        Ok(catalog) => {
+            let mut toolkit = Toolkit::new(catalog);
+            toolkit.program = "metrics-tools".to_string();
+            toolkit.run(cli.command)
+        }
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "metrics-tools: {message}");
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+/// Reads a catalog file (JSON), naming the file in the error.
+pub fn load_catalog(path: &std::path::Path) -> Result<Catalog, String> {
+    let text = scrape::read_file(path)?;
+    Catalog::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes to standard output. A reader that went away (`| head`) ends the output quietly;
+/// other errors are reported instead of panicking as `print!` does.
+pub fn print_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,1030 @@
+//! Prometheus recording and alerting rules (`metrics-tools rules`), built from the catalog
+//! ([`crate::schema`]): one recording group (`<component>.recording`) and one alerting group
+//! (`<component>.alerts`) per component.
+//!
+//! What a rule is made for comes from the declaration alone: the family's type, its declared
+//! unit, its [`Role`], and which label values are declared errors (`#[label(error)]`). Names
+//! only shape the recorded names (`_total` and a histogram's unit dropped, see below).
+//!
+//! Recording rules follow Prometheus' `level:metric:operations` convention. The level names
+//! the labels kept: `job` plus the family's own labels (`job_reason:...`), every aggregation
+//! being `sum without (instance)` or `max without (instance)` so any number of instances add
+//! up and target labels an operator adds (`env`, `region`) survive.
+//!
+//! | family | recorded |
+//! | --- | --- |
+//! | counter | `<level>:<name>:rate5m`, the per-second rate by every label (`<name>` without `_total`) |
+//! | counter without a unit, or histogram, with declared error values ([`error_split`]) | `job:<name>_errors:rate5m` and `job:<name>_errors:ratio_rate5m`, errors over all outcomes |
+//! | histogram | `<level>:<name>_bucket:rate5m`, then `job:<name>:p50_rate5m`, `p95`, `p99` (and per label set when a family has at most [`QUANTILES_PER_SET_MAX`] label sets) |
+//! | histogram with declared error values no counter of its component carries | `<level>:<stem>:rate5m` from `_count` (`<stem>` is the name without its unit: `pay_charge` from `pay_charge_seconds`), so its errors get a ratio too |
+//! | gauge with role `lag` | `<level>:<name>:max` and `<level>:<name>:deriv5m` |
+//! | gauge with role `position` | `<level>:<name>:max` |
+//! | counter with role `spikes` | also `<level>:<name>:rate1h`, the baseline for spikes |
+//!
+//! | alert | when | for | severity |
+//! | --- | --- | --- | --- |
+//! | `<Name>ErrorRatioHigh` | the error ratio is over [`ERROR_RATIO_THRESHOLD`] | 10m | warning |
+//! | `<Name>High` (role `lag`) | the lag is over [`LAG_THRESHOLD`] in its unit | 10m | warning |
+//! | `<Name>Stalled` (role `lag`) | lag above 0 while the `position` gauge of the same component with the same labels has not moved for 10 minutes | 5m | critical |
+//! | `<Name>Spike` (role `spikes`) | more than 0.05/s and 3 × the last hour's rate, per label set | 5m | warning |
+//!
+//! `<Name>` is the family's name in camel case (`_total` dropped): `PayChargesErrorRatioHigh`.
+//!
+//! The YAML is written here rather than with a YAML crate: the shape is fixed and small, and
+//! every scalar is single-quoted ([`quote`]). A test runs `promtool check rules` on it.
+
+use std::fmt::Write as _;
+
+use crate::schema::{Component, Family, Kind, Role};
+
+/// Error ratio above which `...ErrorRatioHigh` fires (5%).
+pub const ERROR_RATIO_THRESHOLD: f64 = 0.05;
+
+/// Lag, in the gauge's unit, above which `...High` fires.
+pub const LAG_THRESHOLD: f64 = 1000.0;
+
+/// Histograms with at most this many label sets also get quantiles per label set.
+pub const QUANTILES_PER_SET_MAX: usize = 20;
+
+/// The quantiles recorded for every histogram.
+pub const QUANTILES: &[(&str, f64)] = &[("p50", 0.5), ("p95", 0.95), ("p99", 0.99)];
+
+/// A family's outcome label and which of its values are errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorSplit<'a> {
+    /// The outcome label: the first whose values include declared errors.
+    pub label: &'a str,
+    /// Its values declared as errors (`#[label(error)]`), in declaration order.
+    pub errors: Vec<&'a str>,
+}
+
+/// The outcome label of a family and its declared error values, when a label has any.
+pub fn error_split(f: &Family) -> Option<ErrorSplit<'_>> {
+    let label = f.outcome_label()?;
+    Some(ErrorSplit {
+        label: &label.name,
+        errors: label.error_values(),
+    })
+}
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// A recording rule.
+    Record {
+        /// The recorded series name.
+        record: String,
+        /// PromQL.
+        expr: String,
+    },
+    /// An alerting rule.
+    Alert {
+        /// The alert name.
+        alert: String,
+        /// PromQL.
+        expr: String,
+        /// How long the condition must hold.
+        for_: &'static str,
+        /// `warning` or `critical`.
+        severity: &'static str,
+        /// The component, as a label.
+        component: String,
+        /// One line for people, with template variables.
+        summary: String,
+        /// What it means.
+        description: String,
+    },
+}
+
+impl Rule {
+    /// The PromQL expression.
+    pub fn expr(&self) -> &str {
+        match self {
+            Rule::Record { expr, .. } | Rule::Alert { expr, .. } => expr,
+        }
+    }
+}
+
+/// A rule group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The group name (unique in the file).
+    pub name: String,
+    /// Its rules, evaluated in order.
+    pub rules: Vec<Rule>,
+}
+
+/// The level of a series that keeps `job` and `labels`: `job`, `job_reason`, ...
+fn level(labels: &[&str]) -> String {
+    let mut s = String::from("job");
+    for l in labels {
+        s.push('_');
+        s.push_str(l);
+    }
+    s
+}
+
+/// `instance` and the given labels, for `sum without (...)`.
+fn without(labels: &[&str]) -> String {
+    let mut all = vec!["instance"];
+    all.extend_from_slice(labels);
+    all.join(", ")
+}
+
+/// A regex alternative of literal values, escaped.
+fn alternatives(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| {
+            v.chars()
+                .flat_map(|c| {
+                    let special = "\\.+*?()|[]{}^$".contains(c);
+                    special.then_some('\\').into_iter().chain([c])
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// A label matcher selecting the given values.
+pub fn matcher(label: &str, values: &[&str]) -> String {
+    match values {
+        [one] => format!("{label}=\"{one}\""),
+        _ => format!(
+            "{label}=~\"{}\"",
+            alternatives(values).replace('\\', "\\\\")
+        ),
+    }
+}
+
+/// `PayCharges` from `pay_charges`.
+fn camel(name: &str) -> String {
+    name.split('_')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The family name without `_total`: the metric part of recorded names (a counter's rate is
+/// recorded without the suffix, as Prometheus' naming practice asks).
+fn base(f: &Family) -> &str {
+    f.name.strip_suffix("_total").unwrap_or(&f.name)
+}
+
+/// The events a histogram times, named without its unit (and a `_duration` before it):
+/// `pay_charge` for `pay_charge_duration_seconds`. Formatting only: falls back to the full
+/// name when that would collide with another family's recorded name in the component.
+fn stem<'a>(f: &'a Family, c: &Component) -> &'a str {
+    let name = f.name.as_str();
+    let without_unit = f
+        .unit
+        .as_deref()
+        .and_then(|u| name.strip_suffix(u))
+        .and_then(|s| s.strip_suffix('_'))
+        .unwrap_or(name);
+    let s = without_unit
+        .strip_suffix("_duration")
+        .unwrap_or(without_unit);
+    let collides = c
+        .families
+        .iter()
+        .any(|o| o.name != f.name && (base(o) == s || o.name == s));
+    if collides { name } else { s }
+}
+
+/// Whether a counter of the component carries the histogram's outcome label (same name,
+/// type and error values), so its error ratio already covers the histogram's events.
+fn covered_by_counter(f: &Family, c: &Component) -> bool {
+    let Some(outcome) = f.outcome_label() else {
+        return false;
+    };
+    c.families.iter().any(|other| {
+        other.kind == Kind::Counter
+            && other.unit.is_none()
+            && other.labels.iter().any(|l| {
+                l.name == outcome.name
+                    && l.type_name == outcome.type_name
+                    && l.error_values() == outcome.error_values()
+            })
+    })
+}
+
+/// The rule groups of the given components, in their order: `<component>.recording` then
+/// `<component>.alerts`, each left out when empty.
+pub fn groups(components: &[&Component]) -> Vec<Group> {
+    let mut out = Vec::new();
+    for c in components {
+        let (recording, alerts) = component_rules(c);
+        if !recording.is_empty() {
+            out.push(Group {
+                name: format!("{}.recording", c.name),
+                rules: recording,
+            });
+        }
+        if !alerts.is_empty() {
+            out.push(Group {
+                name: format!("{}.alerts", c.name),
+                rules: alerts,
+            });
+        }
+    }
+    out
+}
+
+fn record(record: String, expr: String) -> Rule {
+    Rule::Record { record, expr }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The label values of an alert's series as template variables, each after a space:
+/// ` {{ $labels.a }} {{ $labels.b }}`.
+fn label_values(labels: &[&str]) -> String {
+    labels
+        .iter()
+        .map(|l| format!(" {{{{ $labels.{l} }}}}"))
+        .collect()
+}
+
+/// An event count (a counter, or a histogram's `_count`) with declared error values: its
+/// rate, its errors and their ratio, and the alert on the ratio.
+struct Events<'a> {
+    c: &'a Component,
+    f: &'a Family,
+    /// The series to rate (`name` or `name_count`).
+    series: String,
+    /// The metric part of the recorded names.
+    metric: &'a str,
+}
+
+impl Events<'_> {
+    fn rules(&self, recording: &mut Vec<Rule>, alerts: &mut Vec<Rule>) {
+        let labels = self.f.label_names();
+        let lvl = level(&labels);
+        let rate = format!("{lvl}:{}:rate5m", self.metric);
+        recording.push(record(
+            rate.clone(),
+            format!("sum without (instance) (rate({}[5m]))", self.series),
+        ));
+        if self.f.unit.is_some() && self.f.kind == Kind::Counter {
+            return; // a count of bytes or seconds, not of events: no error ratio
+        }
+        let Some(split) = error_split(self.f) else {
+            return;
+        };
+        let errors = format!("job:{}_errors:rate5m", self.metric);
+        let ratio = format!("job:{}_errors:ratio_rate5m", self.metric);
+        let m = matcher(split.label, &split.errors);
+        recording.push(record(
+            errors.clone(),
+            format!(
+                "sum without ({}) (rate({}{{{m}}}[5m]))",
+                without(&labels),
+                self.series
+            ),
+        ));
+        let total = if labels.is_empty() {
+            rate.clone()
+        } else {
+            format!("sum without ({}) ({rate})", labels.join(", "))
+        };
+        recording.push(record(ratio.clone(), format!("{errors} / {total}")));
+        let values = split.errors.join(", ");
+        alerts.push(Rule::Alert {
+            alert: format!("{}ErrorRatioHigh", camel(self.metric)),
+            expr: format!("{ratio} > {ERROR_RATIO_THRESHOLD}"),
+            for_: "10m",
+            severity: "warning",
+            component: self.c.name.clone(),
+            summary: format!(
+                "{{{{ $labels.job }}}}: {{{{ $value | humanizePercentage }}}} of {} are errors ({} {values})",
+                self.series, split.label
+            ),
+            description: format!(
+                "More than {}% of `{}` over 5 minutes have `{}` in {{{values}}} (the values the catalog counts as errors), for 10 minutes. {}",
+                ERROR_RATIO_THRESHOLD * 100.0,
+                self.series,
+                split.label,
+                one_line(&self.f.help)
+            ),
+        });
+    }
+}
+
+fn component_rules(c: &Component) -> (Vec<Rule>, Vec<Rule>) {
+    let mut recording = Vec::new();
+    let mut alerts = Vec::new();
+    for f in &c.families {
+        let labels = f.label_names();
+        let lvl = level(&labels);
+        match f.kind {
+            Kind::Counter => {
+                Events {
+                    c,
+                    f,
+                    series: f.name.clone(),
+                    metric: base(f),
+                }
+                .rules(&mut recording, &mut alerts);
+                if f.role == Role::Spikes {
+                    spike_rules(c, f, &lvl, &mut recording, &mut alerts);
+                }
+            }
+            Kind::Histogram => {
+                histogram_rules(f, &labels, &lvl, &mut recording);
+                if error_split(f).is_some() && !covered_by_counter(f, c) {
+                    Events {
+                        c,
+                        f,
+                        series: format!("{}_count", f.name),
+                        metric: stem(f, c),
+                    }
+                    .rules(&mut recording, &mut alerts);
+                }
+            }
+            Kind::Gauge => match f.role {
+                Role::Lag => lag_rules(c, f, &lvl, &mut recording, &mut alerts),
+                Role::Position => recording.push(record(
+                    format!("{lvl}:{}:max", f.name),
+                    format!("max without (instance) ({})", f.name),
+                )),
+                _ => {}
+            },
+        }
+    }
+    (recording, alerts)
+}
+
+fn histogram_rules(f: &Family, labels: &[&str], lvl: &str, recording: &mut Vec<Rule>) {
+    let buckets = format!("{lvl}:{}_bucket:rate5m", f.name);
+    recording.push(record(
+        buckets.clone(),
+        format!("sum without (instance) (rate({}_bucket[5m]))", f.name),
+    ));
+    let job_buckets = if labels.is_empty() {
+        buckets.clone()
+    } else {
+        format!("sum without ({}) ({buckets})", labels.join(", "))
+    };
+    for (name, q) in QUANTILES {
+        recording.push(record(
+            format!("job:{}:{name}_rate5m", f.name),
+            format!("histogram_quantile({q}, {job_buckets})"),
+        ));
+    }
+    if !labels.is_empty() && f.label_sets <= QUANTILES_PER_SET_MAX {
+        for (name, q) in QUANTILES {
+            recording.push(record(
+                format!("{lvl}:{}:{name}_rate5m", f.name),
+                format!("histogram_quantile({q}, {buckets})"),
+            ));
+        }
+    }
+}
+
+fn lag_rules(
+    c: &Component,
+    f: &Family,
+    lvl: &str,
+    recording: &mut Vec<Rule>,
+    alerts: &mut Vec<Rule>,
+) {
+    let max = format!("{lvl}:{}:max", f.name);
+    recording.push(record(
+        max.clone(),
+        format!("max without (instance) ({})", f.name),
+    ));
+    recording.push(record(
+        format!("{lvl}:{}:deriv5m", f.name),
+        format!("deriv({max}[5m])"),
+    ));
+    let labels = f.label_names();
+    let per = label_values(&labels);
+    // The declared unit says what the value counts (`5 events behind`); without one the
+    // summary says only how far behind.
+    let behind = match &f.unit {
+        Some(unit) => format!("{{{{ $value }}}} {unit} behind"),
+        None => "{{ $value }} behind".to_string(),
+    };
+    alerts.push(Rule::Alert {
+        alert: format!("{}High", camel(&f.name)),
+        expr: format!("{max} > {LAG_THRESHOLD}"),
+        for_: "10m",
+        severity: "warning",
+        component: c.name.clone(),
+        summary: format!("{{{{ $labels.job }}}}{per}: {behind}"),
+        description: format!(
+            "`{}` has been above {LAG_THRESHOLD} for 10 minutes. {}",
+            f.name,
+            one_line(&f.help)
+        ),
+    });
+    // A position gauge with the same labels tells a slow consumer from a stuck one.
+    let position = c
+        .families
+        .iter()
+        .find(|o| o.kind == Kind::Gauge && o.role == Role::Position && o.label_names() == labels);
+    if let Some(position) = position {
+        let pos = format!("{lvl}:{}:max", position.name);
+        alerts.push(Rule::Alert {
+            alert: format!("{}Stalled", camel(&f.name)),
+            expr: format!("{max} > 0 and changes({pos}[10m]) == 0"),
+            for_: "5m",
+            severity: "critical",
+            component: c.name.clone(),
+            summary: format!("{{{{ $labels.job }}}}{per}: stalled {behind}"),
+            description: format!(
+                "`{}` is above 0 and `{}` has not moved for 10 minutes: nothing is being applied (work that fails and is retried forever looks like this; see the component's errors).",
+                f.name, position.name
+            ),
+        });
+    }
+}
+
+fn spike_rules(
+    c: &Component,
+    f: &Family,
+    lvl: &str,
+    recording: &mut Vec<Rule>,
+    alerts: &mut Vec<Rule>,
+) {
+    let rate5m = format!("{lvl}:{}:rate5m", base(f));
+    let rate1h = format!("{lvl}:{}:rate1h", base(f));
+    recording.push(record(
+        rate1h.clone(),
+        format!("sum without (instance) (rate({}[1h]))", f.name),
+    ));
+    let labels = f.label_names();
+    let per = if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", label_values(&labels).trim_start())
+    };
+    alerts.push(Rule::Alert {
+        alert: format!("{}Spike", camel(base(f))),
+        expr: format!("{rate5m} > 0.05 and {rate5m} > 3 * {rate1h}"),
+        for_: "5m",
+        severity: "warning",
+        component: c.name.clone(),
+        summary: format!(
+            "{{{{ $labels.job }}}}: {{{{ $value | printf \"%.2f\" }}}}/s {}{per}",
+            f.name
+        ),
+        description: format!(
+            "`{}` rose above 3/min and 3 times its rate over the last hour, for 5 minutes. {}",
+            f.name,
+            one_line(&f.help)
+        ),
+    });
+}
+
+/// A YAML single-quoted scalar: `'` doubled, nothing else escaped.
+pub fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The rules file of the given components.
+pub fn render(components: &[&Component]) -> String {
+    let mut out = String::new();
+    let _ = write_rules(&mut out, &groups(components));
+    out
+}
+
+fn write_rules(out: &mut String, groups: &[Group]) -> std::fmt::Result {
+    writeln!(
+        out,
+        "# Prometheus recording and alerting rules, generated by `metrics-tools rules` from the"
+    )?;
+    writeln!(
+        out,
+        "# metrics catalog; do not edit. Check with `promtool check rules FILE`."
+    )?;
+    writeln!(out, "groups:")?;
+    for g in groups {
+        writeln!(out, "  - name: {}", quote(&g.name))?;
+        writeln!(out, "    rules:")?;
+        for r in &g.rules {
+            match r {
+                Rule::Record { record, expr } => {
+                    writeln!(out, "      - record: {record}")?;
+                    writeln!(out, "        expr: {}", quote(expr))?;
+                }
+                Rule::Alert {
+                    alert,
+                    expr,
+                    for_,
+                    severity,
+                    component,
+                    summary,
+                    description,
+                } => {
+                    writeln!(out, "      - alert: {alert}")?;
+                    writeln!(out, "        expr: {}", quote(expr))?;
+                    writeln!(out, "        for: {for_}")?;
+                    writeln!(out, "        labels:")?;
+                    writeln!(out, "          severity: {severity}")?;
+                    writeln!(out, "          component: {}", quote(component))?;
+                    writeln!(out, "        annotations:")?;
+                    writeln!(out, "          summary: {}", quote(summary))?;
+                    writeln!(out, "          description: {}", quote(description))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Catalog, Label, Stability, Value};
+
+    fn platform() -> Catalog {
+        let all: Vec<&metrics_runtime::Component> = metrics_catalog::COMPONENTS.iter().collect();
+        Catalog::from_components(&all)
+    }
+
+    fn all_groups() -> Vec<Group> {
+        let catalog = platform();
+        let all: Vec<&Component> = catalog.components.iter().collect();
+        groups(&all)
+    }
+
+    /// A label of the given values; those starting with `!` are declared errors.
+    fn label(name: &str, values: &[&str]) -> Label {
+        Label {
+            name: name.to_string(),
+            type_name: format!("{name}_type"),
+            type_doc: String::new(),
+            doc: String::new(),
+            waiver: None,
+            cap: None,
+            route_templates: false,
+            default: None,
+            values: values
+                .iter()
+                .map(|v| Value {
+                    value: v.trim_start_matches('!').to_string(),
+                    doc: String::new(),
+                    error: v.starts_with('!'),
+                })
+                .collect(),
+        }
+    }
+
+    fn family(name: &str, kind: Kind, role: Role, labels: Vec<Label>) -> Family {
+        Family {
+            name: name.to_string(),
+            kind,
+            help: format!("Help of {name}."),
+            unit: None,
+            label_sets: labels.iter().map(Label::cardinality).product(),
+            labels,
+            buckets: if kind == Kind::Histogram {
+                vec![0.1, 1.0]
+            } else {
+                Vec::new()
+            },
+            worst_case_series: 0,
+            max_series: 1000,
+            deviations: Vec::new(),
+            stability: Stability::Alpha,
+            deprecated_since: None,
+            role,
+            prefix: Some("pay_".to_string()),
+            stability_in_help: false,
+            declared_by: None,
+        }
+    }
+
+    fn component(families: Vec<Family>) -> Component {
+        Component {
+            name: "payments".to_string(),
+            title: "Payments".to_string(),
+            about: String::new(),
+            worst_case_series: 0,
+            families,
+        }
+    }
+
+    fn rules_of(c: &Component) -> (Vec<String>, Vec<Rule>) {
+        let mut records = Vec::new();
+        let mut alerts = Vec::new();
+        for g in groups(&[c]) {
+            for r in g.rules {
+                match r {
+                    Rule::Record { record, .. } => records.push(record),
+                    alert @ Rule::Alert { .. } => alerts.push(alert),
+                }
+            }
+        }
+        (records, alerts)
+    }
+
+    fn alert_names(alerts: &[Rule]) -> Vec<&str> {
+        alerts
+            .iter()
+            .filter_map(|a| match a {
+                Rule::Alert { alert, .. } => Some(alert.as_str()),
+                Rule::Record { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_are_unique_and_follow_the_convention() {
+        let mut records = std::collections::BTreeSet::new();
+        let mut alerts = std::collections::BTreeSet::new();
+        for g in all_groups() {
+            assert!(!g.name.contains("trc"), "{}", g.name);
+            for r in g.rules {
+                match r {
+                    Rule::Record { record, .. } => {
+                        assert_eq!(record.split(':').count(), 3, "{record}");
+                        assert!(record.starts_with("job"), "{record}");
+                        assert!(records.insert(record.clone()), "{record} twice");
+                    }
+                    Rule::Alert { alert, .. } => {
+                        assert!(alert.starts_with("Trc"), "{alert}");
+                        assert!(alerts.insert(alert.clone()), "{alert} twice");
+                    }
+                }
+            }
+        }
+        for expected in [
+            "job_method_path_template_status:trc_http_requests:rate5m",
+            "job:trc_http_request_duration_seconds:p99_rate5m",
+            "job_result:trc_scheduler_group_reconcile_duration_seconds:p95_rate5m",
+        ] {
+            assert!(
+                records.contains(expected),
+                "{expected} missing: {records:?}"
+            );
+        }
+        // Bytes are not events.
+        assert!(
+            !records
+                .iter()
+                .any(|r| r.contains("trc_agent_backup_bytes_errors"))
+        );
+    }
+
+    /// What the platform catalog's declarations (`#[label(error)]`, `role = "..."`) give.
+    #[test]
+    fn platform_catalog_rules_from_its_declarations() {
+        let mut records = std::collections::BTreeSet::new();
+        let mut alerts = std::collections::BTreeSet::new();
+        for g in all_groups() {
+            for r in g.rules {
+                match r {
+                    Rule::Record { record, .. } => records.insert(record),
+                    Rule::Alert { alert, .. } => alerts.insert(alert),
+                };
+            }
+        }
+        for expected in [
+            "job:trc_http_requests_errors:ratio_rate5m",
+            "job_projection:trc_projection_lag_events:max",
+            "job_projection:trc_projection_last_applied_event_id:max",
+            "job_reason:trc_scheduler_unschedulable:rate1h",
+            "job:trc_scheduler_rollout_errors:ratio_rate5m",
+            "job:trc_event_append_errors:ratio_rate5m",
+        ] {
+            assert!(
+                records.contains(expected),
+                "{expected} missing: {records:?}"
+            );
+        }
+        for expected in [
+            "TrcHttpRequestsErrorRatioHigh",
+            "TrcProjectionLagEventsHigh",
+            "TrcProjectionLagEventsStalled",
+            "TrcSchedulerUnschedulableSpike",
+            "TrcSchedulerRolloutErrorRatioHigh",
+        ] {
+            assert!(alerts.contains(expected), "{expected} missing: {alerts:?}");
+        }
+        // A histogram whose outcome a counter already carries gets no second ratio.
+        assert!(
+            !records
+                .iter()
+                .any(|r| r.contains("trc_event_append_duration_errors"))
+        );
+    }
+
+    #[test]
+    fn platform_error_values_per_family() {
+        let catalog = platform();
+        let split = |name: &str| {
+            catalog
+                .families()
+                .find(|f| f.name == name)
+                .and_then(error_split)
+                .map(|s| (s.label.to_string(), s.errors.join(",")))
+        };
+        let s = |l: &str, e: &str| Some((l.to_string(), e.to_string()));
+        assert_eq!(split("trc_http_requests_total"), s("status", "5xx"));
+        assert_eq!(
+            split("trc_auth_token_mints_total"),
+            s("result", "server_error")
+        );
+        assert_eq!(
+            split("trc_agent_heartbeat_total"),
+            s("result", "timeout,rejected,error")
+        );
+        assert_eq!(
+            split("trc_scheduler_rollout_seconds"),
+            s("result", "failed,rolled_back")
+        );
+        assert_eq!(
+            split("trc_edge_connections_total"),
+            s("result", "no_healthy_backend,upstream_failed,error")
+        );
+        assert_eq!(split("trc_scheduler_unschedulable_total"), None);
+    }
+
+    #[test]
+    fn errors_are_the_declared_values_whatever_their_names() {
+        // `error` is not declared an error here, `declined` is: only the declaration counts.
+        let f = family(
+            "pay_charges_total",
+            Kind::Counter,
+            Role::None,
+            vec![
+                label("method", &["card", "error"]),
+                label("outcome", &["ok", "!declined", "!gateway_down", "error"]),
+            ],
+        );
+        assert_eq!(
+            error_split(&f),
+            Some(ErrorSplit {
+                label: "outcome",
+                errors: vec!["declined", "gateway_down"],
+            })
+        );
+        let c = component(vec![f]);
+        let (records, alerts) = rules_of(&c);
+        assert_eq!(
+            records,
+            [
+                "job_method_outcome:pay_charges:rate5m",
+                "job:pay_charges_errors:rate5m",
+                "job:pay_charges_errors:ratio_rate5m",
+            ]
+        );
+        assert_eq!(alert_names(&alerts), ["PayChargesErrorRatioHigh"]);
+        let all = groups(&[&c]);
+        let errors = all[0].rules[1].expr();
+        assert_eq!(
+            errors,
+            "sum without (instance, method, outcome) (rate(pay_charges_total{outcome=~\"declined|gateway_down\"}[5m]))"
+        );
+        assert_eq!(
+            all.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+            ["payments.recording", "payments.alerts"]
+        );
+
+        // No declared error: a rate, no ratio, whatever the values are called.
+        let plain = component(vec![family(
+            "pay_refunds_total",
+            Kind::Counter,
+            Role::None,
+            vec![label("result", &["ok", "error", "failed", "5xx"])],
+        )]);
+        let (records, alerts) = rules_of(&plain);
+        assert_eq!(records, ["job_result:pay_refunds:rate5m"]);
+        assert!(alerts.is_empty());
+
+        // A counter with a unit counts bytes or seconds, not events: no ratio.
+        let mut bytes = family(
+            "pay_upload_bytes_total",
+            Kind::Counter,
+            Role::None,
+            vec![label("result", &["ok", "!failed"])],
+        );
+        bytes.unit = Some("bytes".to_string());
+        let (records, _) = rules_of(&component(vec![bytes]));
+        assert_eq!(records, ["job_result:pay_upload_bytes:rate5m"]);
+    }
+
+    #[test]
+    fn a_histogram_gets_its_own_ratio_unless_a_counter_carries_its_outcome() {
+        let mut h = family(
+            "pay_settle_duration_seconds",
+            Kind::Histogram,
+            Role::None,
+            vec![label("result", &["ok", "!failed"])],
+        );
+        h.unit = Some("seconds".to_string());
+        let (records, alerts) = rules_of(&component(vec![h.clone()]));
+        assert!(records.contains(&"job_result:pay_settle:rate5m".to_string()));
+        assert!(records.contains(&"job:pay_settle_errors:ratio_rate5m".to_string()));
+        assert!(records.contains(&"job:pay_settle_duration_seconds:p95_rate5m".to_string()));
+        assert!(records.contains(&"job_result:pay_settle_duration_seconds:p99_rate5m".to_string()));
+        assert_eq!(alert_names(&alerts), ["PaySettleErrorRatioHigh"]);
+
+        let counter = family(
+            "pay_settle_total",
+            Kind::Counter,
+            Role::None,
+            vec![label("result", &["ok", "!failed"])],
+        );
+        let (records, alerts) = rules_of(&component(vec![counter, h]));
+        assert_eq!(
+            records
+                .iter()
+                .filter(|r| r.ends_with("_errors:ratio_rate5m"))
+                .collect::<Vec<_>>(),
+            ["job:pay_settle_errors:ratio_rate5m"]
+        );
+        assert_eq!(alert_names(&alerts), ["PaySettleErrorRatioHigh"]);
+        assert!(!records.iter().any(|r| r.contains("_count")));
+    }
+
+    #[test]
+    fn lag_and_position_pair_by_role_component_and_labels() {
+        // Names say nothing: roles do.
+        let lag = family(
+            "pay_ledger_behind",
+            Kind::Gauge,
+            Role::Lag,
+            vec![label("ledger", &["eu", "us"])],
+        );
+        let position = family(
+            "pay_ledger_cursor",
+            Kind::Gauge,
+            Role::Position,
+            vec![label("ledger", &["eu", "us"])],
+        );
+        let other_labels = family(
+            "pay_shard_cursor",
+            Kind::Gauge,
+            Role::Position,
+            vec![label("shard", &["a"])],
+        );
+        let named_like_a_lag = family("pay_queue_lag", Kind::Gauge, Role::None, vec![]);
+        let c = component(vec![other_labels, lag, position, named_like_a_lag]);
+        let (records, alerts) = rules_of(&c);
+        assert_eq!(
+            records,
+            [
+                "job_shard:pay_shard_cursor:max",
+                "job_ledger:pay_ledger_behind:max",
+                "job_ledger:pay_ledger_behind:deriv5m",
+                "job_ledger:pay_ledger_cursor:max",
+            ]
+        );
+        assert_eq!(
+            alert_names(&alerts),
+            ["PayLedgerBehindHigh", "PayLedgerBehindStalled"]
+        );
+        let Rule::Alert { expr, summary, .. } = &alerts[1] else {
+            panic!("an alert")
+        };
+        assert_eq!(
+            expr,
+            "job_ledger:pay_ledger_behind:max > 0 and changes(job_ledger:pay_ledger_cursor:max[10m]) == 0"
+        );
+        assert_eq!(
+            summary,
+            "{{ $labels.job }} {{ $labels.ledger }}: stalled {{ $value }} behind"
+        );
+
+        // The declared unit names what the lag counts.
+        let mut seconds = family("pay_sync_delay_seconds", Kind::Gauge, Role::Lag, vec![]);
+        seconds.unit = Some("seconds".to_string());
+        let (_, alerts) = rules_of(&component(vec![seconds]));
+        let Some(Rule::Alert { summary, .. }) = alerts.first() else {
+            panic!("an alert")
+        };
+        assert_eq!(summary, "{{ $labels.job }}: {{ $value }} seconds behind");
+        // Without a position gauge there is no stalled alert.
+        assert_eq!(alert_names(&alerts), ["PaySyncDelaySecondsHigh"]);
+    }
+
+    #[test]
+    fn a_position_in_another_component_does_not_pair() {
+        let lag = component(vec![family("pay_a", Kind::Gauge, Role::Lag, vec![])]);
+        let mut pos = component(vec![family("pay_b", Kind::Gauge, Role::Position, vec![])]);
+        pos.name = "other".to_string();
+        let mut alerts = Vec::new();
+        for g in groups(&[&lag, &pos]) {
+            alerts.extend(
+                g.rules
+                    .into_iter()
+                    .filter(|r| matches!(r, Rule::Alert { .. })),
+            );
+        }
+        assert_eq!(alert_names(&alerts), ["PayAHigh"]);
+    }
+
+    #[test]
+    fn spikes_come_from_the_role() {
+        let spikes = family(
+            "pay_fraud_blocks_total",
+            Kind::Counter,
+            Role::Spikes,
+            vec![label("rule", &["velocity", "geo"])],
+        );
+        let named_like_it = family("pay_unschedulable_total", Kind::Counter, Role::None, vec![]);
+        let (records, alerts) = rules_of(&component(vec![spikes, named_like_it]));
+        assert_eq!(
+            records,
+            [
+                "job_rule:pay_fraud_blocks:rate5m",
+                "job_rule:pay_fraud_blocks:rate1h",
+                "job:pay_unschedulable:rate5m",
+            ]
+        );
+        assert_eq!(alert_names(&alerts), ["PayFraudBlocksSpike"]);
+        let Rule::Alert { expr, summary, .. } = &alerts[0] else {
+            panic!("an alert")
+        };
+        assert_eq!(
+            expr,
+            "job_rule:pay_fraud_blocks:rate5m > 0.05 and job_rule:pay_fraud_blocks:rate5m > 3 * job_rule:pay_fraud_blocks:rate1h"
+        );
+        assert_eq!(
+            summary,
+            "{{ $labels.job }}: {{ $value | printf \"%.2f\" }}/s pay_fraud_blocks_total ({{ $labels.rule }})"
+        );
+    }
+
+    /// Every expression reads series aggregated across instances: a raw series is only ever
+    /// read inside `sum without (instance ...)` or `max without (instance)`.
+    #[test]
+    fn every_expression_aggregates_across_instances() {
+        let mut h = family(
+            "pay_settle_seconds",
+            Kind::Histogram,
+            Role::None,
+            vec![label("result", &["ok", "!failed"])],
+        );
+        h.unit = Some("seconds".to_string());
+        let c = component(vec![
+            family(
+                "pay_charges_total",
+                Kind::Counter,
+                Role::Spikes,
+                vec![label("result", &["ok", "!failed"])],
+            ),
+            h,
+            family("pay_lag", Kind::Gauge, Role::Lag, vec![]),
+            family("pay_pos", Kind::Gauge, Role::Position, vec![]),
+        ]);
+        let catalog = platform();
+        let mut all: Vec<&Component> = catalog.components.iter().collect();
+        all.push(&c);
+        for g in groups(&all) {
+            for r in &g.rules {
+                let e = r.expr();
+                let raw = e.contains("rate(trc_")
+                    || e.contains("rate(pay_")
+                    || e.contains("(trc_")
+                    || e.contains("(pay_");
+                if raw {
+                    assert!(
+                        e.starts_with("sum without (instance")
+                            || e.starts_with("max without (instance)"),
+                        "{e}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_file_is_yaml_of_quoted_scalars() {
+        let c = component(vec![family(
+            "pay_charges_total",
+            Kind::Counter,
+            Role::None,
+            vec![label("result", &["ok", "!it's"])],
+        )]);
+        let text = render(&[&c]);
+        assert!(text.contains("  - name: 'payments.recording'\n"), "{text}");
+        assert!(
+            text.contains(
+                "'sum without (instance, result) (rate(pay_charges_total{result=\"it''s\"}[5m]))'"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("          component: 'payments'\n"), "{text}");
+    }
+
+    #[test]
+    fn yaml_quoting_and_matchers() {
+        assert_eq!(quote("it's"), "'it''s'");
+        assert_eq!(matcher("status", &["5xx"]), "status=\"5xx\"");
+        assert_eq!(matcher("r", &["a", "b.c"]), "r=~\"a|b\\\\.c\"");
+        assert_eq!(camel("trc_http_requests"), "TrcHttpRequests");
+    }
+}

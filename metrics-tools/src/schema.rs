@@ -1,0 +1,564 @@
+//! The catalog schema: one versioned JSON document that lists a crate's metric families,
+//! grouped into components, with everything the toolkit generates from (docs, sample, rules,
+//! dashboards, check, coverage, diff).
+//!
+//! A catalog comes from the families' descriptors in-process ([`Catalog::from_components`],
+//! [`Catalog::linked`]) or from a file a crate exported with `json` ([`Catalog::from_json`]),
+//! so the standalone `metrics-tools` binary serves a crate it never linked, written in any
+//! language. Field names are the format; [`SCHEMA_VERSION`] changes when one changes meaning.
+//!
+//! ```json
+//! { "schema_version": 1, "worst_case_series": 12,
+//!   "components": [ { "name": "payments", "title": "Payments", "about": "...",
+//!     "families": [ { "name": "pay_charges_total", "type": "counter", "help": "...",
+//!       "labels": [ { "name": "result", "values": [ { "value": "ok" },
+//!                                                   { "value": "declined", "error": true } ] } ],
+//!       "max_series": 1000, "stability": "alpha" } ] } ] }
+//! ```
+//!
+//! Derived numbers (`label_sets`, `worst_case_series`) are written for readers and recomputed
+//! when a file is read, so a hand-written catalog needs only what it declares.
+
+use metrics_runtime::{Component as RuntimeComponent, FamilyDescriptor, LabelDescriptor, Registry};
+use serde::{Deserialize, Serialize};
+
+/// The version of the schema this crate writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A catalog: components and their families.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// The sum of the families' `worst_case_series`.
+    #[serde(default)]
+    pub worst_case_series: usize,
+    /// The components, in the order docs list them.
+    pub components: Vec<Component>,
+}
+
+/// A named group of families.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// The name used on the command line (`--component NAME`).
+    pub name: String,
+    /// A human title.
+    #[serde(default)]
+    pub title: String,
+    /// What the component is.
+    #[serde(default)]
+    pub about: String,
+    /// The sum of the families' `worst_case_series`.
+    #[serde(default)]
+    pub worst_case_series: usize,
+    /// The families, in declaration order.
+    pub families: Vec<Family>,
+}
+
+/// The Prometheus type of a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A monotonically increasing count.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted into buckets, with their sum and count.
+    Histogram,
+}
+
+impl Kind {
+    /// The name used in `# TYPE` lines.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Counter => "counter",
+            Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
+        }
+    }
+}
+
+impl core::fmt::Display for Kind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A family's stability level, as Kubernetes grades metrics.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stability {
+    /// May change or go at any time.
+    #[default]
+    Alpha,
+    /// Changes only with notice; a breaking change warns.
+    Beta,
+    /// Name, type, labels, values, buckets and unit are kept; a breaking change fails unless
+    /// the family was deprecated first.
+    Stable,
+}
+
+impl Stability {
+    /// `alpha`, `beta` or `stable`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stability::Alpha => "alpha",
+            Stability::Beta => "beta",
+            Stability::Stable => "stable",
+        }
+    }
+
+    /// The prefix Kubernetes puts in HELP (`[ALPHA] `), empty for stable.
+    pub const fn help_prefix(self) -> &'static str {
+        match self {
+            Stability::Alpha => "[ALPHA] ",
+            Stability::Beta => "[BETA] ",
+            Stability::Stable => "",
+        }
+    }
+}
+
+/// What a family means where rules and dashboards depend on it (declared with
+/// `#[metric(role = "...")]`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// No declared role.
+    #[default]
+    None,
+    /// How far a consumer is behind (a gauge).
+    Lag,
+    /// A position that advances while work is applied (a gauge), paired with a lag gauge.
+    Position,
+    /// Work in progress (a gauge).
+    InFlight,
+    /// Always 1, facts in the labels (a gauge).
+    Info,
+    /// 1 for the current state, 0 for the others (a gauge).
+    State,
+    /// A Unix time in seconds (a gauge).
+    Timestamp,
+    /// A counter whose sudden rise is an incident.
+    Spikes,
+}
+
+impl Role {
+    /// The name used in declarations and in the schema.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::None => "none",
+            Role::Lag => "lag",
+            Role::Position => "position",
+            Role::InFlight => "in_flight",
+            Role::Info => "info",
+            Role::State => "state",
+            Role::Timestamp => "timestamp",
+            Role::Spikes => "spikes",
+        }
+    }
+
+    fn is_none(&self) -> bool {
+        *self == Role::None
+    }
+}
+
+/// One family: everything its declaration says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    /// The exposed name (histograms add `_bucket`, `_sum`, `_count`).
+    pub name: String,
+    /// Counter, gauge or histogram.
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    /// The HELP text, as declared (without a stability marker).
+    #[serde(default)]
+    pub help: String,
+    /// The unit (`seconds`, `bytes`, `ratio`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The labels, in declaration order.
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    /// Histogram bucket upper bounds, without `+Inf`; empty for other types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<f64>,
+    /// Number of label combinations (derived).
+    #[serde(default)]
+    pub label_sets: usize,
+    /// Worst-case series as a scrape returns them: the label sets, times `buckets + 3` for a
+    /// histogram (derived).
+    #[serde(default)]
+    pub worst_case_series: usize,
+    /// The series budget the family is held to.
+    pub max_series: usize,
+    /// Declared deviations from the naming policy, each with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<String>,
+    /// Stability level.
+    #[serde(default)]
+    pub stability: Stability,
+    /// The version since which the family is deprecated, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated_since: Option<String>,
+    /// What the family means where rules depend on it.
+    #[serde(default, skip_serializing_if = "Role::is_none")]
+    pub role: Role,
+    /// The name prefix the declaring crate's policy requires, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Whether the exposed HELP starts with the stability level (`[ALPHA] `).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stability_in_help: bool,
+    /// The Rust type declaring the family, with its module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_by: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One label and every value it can take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// The label name.
+    pub name: String,
+    /// The Rust type of its values.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub type_name: String,
+    /// The type's doc comment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub type_doc: String,
+    /// The field's doc comment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The reason given when the label needed a waiver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<String>,
+    /// For a capped string label, how many distinct values get their own series before the
+    /// rest fold into `__overflow__`; `values` is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<usize>,
+    /// Whether the values are route templates (a checker rejects raw paths in them).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub route_templates: bool,
+    /// The value a timer dropped early records under, if declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Every value, in declaration order.
+    #[serde(default)]
+    pub values: Vec<Value>,
+}
+
+/// One label value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Value {
+    /// The value as exposed.
+    pub value: String,
+    /// Its doc comment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// Whether the value is an error outcome (`#[label(error)]`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub error: bool,
+}
+
+impl Label {
+    /// How many series positions the label takes: its values, or a capped label's cap plus
+    /// the overflow value.
+    pub fn cardinality(&self) -> usize {
+        match self.cap {
+            Some(cap) => cap + 1,
+            None => self.values.len(),
+        }
+    }
+
+    /// Whether `value` is one the label may take (a capped label takes any).
+    pub fn admits(&self, value: &str) -> bool {
+        self.cap.is_some() || self.values.iter().any(|v| v.value == value)
+    }
+
+    /// The values marked as errors.
+    pub fn error_values(&self) -> Vec<&str> {
+        self.values
+            .iter()
+            .filter(|v| v.error)
+            .map(|v| v.value.as_str())
+            .collect()
+    }
+
+    /// The value strings, in declaration order.
+    pub fn value_names(&self) -> Vec<&str> {
+        self.values.iter().map(|v| v.value.as_str()).collect()
+    }
+}
+
+impl Family {
+    /// The label called `name`.
+    pub fn label(&self, name: &str) -> Option<&Label> {
+        self.labels.iter().find(|l| l.name == name)
+    }
+
+    /// The label names, in declaration order.
+    pub fn label_names(&self) -> Vec<&str> {
+        self.labels.iter().map(|l| l.name.as_str()).collect()
+    }
+
+    /// The HELP text as exposed: the stability level when the crate's policy asks for it,
+    /// any deprecation, then the declared text.
+    pub fn exposed_help(&self) -> String {
+        let mut s = String::new();
+        if self.stability_in_help {
+            s.push_str(self.stability.help_prefix());
+        }
+        if let Some(v) = &self.deprecated_since {
+            s.push_str("(Deprecated since ");
+            s.push_str(v);
+            s.push_str(") ");
+        }
+        s.push_str(&self.help);
+        s
+    }
+
+    /// The family's outcome label: the first whose values include declared errors.
+    pub fn outcome_label(&self) -> Option<&Label> {
+        self.labels
+            .iter()
+            .find(|l| l.values.iter().any(|v| v.error))
+    }
+
+    /// Recomputes `label_sets` and `worst_case_series` from the labels and buckets.
+    fn derive_counts(&mut self) {
+        self.label_sets = self.labels.iter().map(Label::cardinality).product();
+        self.worst_case_series = match self.kind {
+            Kind::Histogram => self.label_sets * (self.buckets.len() + 3),
+            _ => self.label_sets,
+        };
+    }
+
+    /// The family of a descriptor.
+    pub fn from_descriptor(d: &FamilyDescriptor) -> Self {
+        let mut family = Family {
+            name: d.name.to_string(),
+            kind: match d.kind {
+                metrics_runtime::MetricKind::Counter => Kind::Counter,
+                metrics_runtime::MetricKind::Gauge => Kind::Gauge,
+                metrics_runtime::MetricKind::Histogram => Kind::Histogram,
+            },
+            help: d.help.to_string(),
+            unit: d.unit.map(str::to_string),
+            labels: d.labels.iter().map(Label::from_descriptor).collect(),
+            buckets: d.buckets.to_vec(),
+            label_sets: 0,
+            worst_case_series: 0,
+            max_series: d.max_series,
+            deviations: d.deviations.iter().map(|s| s.to_string()).collect(),
+            stability: match d.stability {
+                metrics_runtime::Stability::Alpha => Stability::Alpha,
+                metrics_runtime::Stability::Beta => Stability::Beta,
+                metrics_runtime::Stability::Stable => Stability::Stable,
+            },
+            deprecated_since: d.deprecated_since.map(str::to_string),
+            role: match d.role {
+                metrics_runtime::FamilyRole::None => Role::None,
+                metrics_runtime::FamilyRole::Lag => Role::Lag,
+                metrics_runtime::FamilyRole::Position => Role::Position,
+                metrics_runtime::FamilyRole::InFlight => Role::InFlight,
+                metrics_runtime::FamilyRole::Info => Role::Info,
+                metrics_runtime::FamilyRole::State => Role::State,
+                metrics_runtime::FamilyRole::Timestamp => Role::Timestamp,
+                metrics_runtime::FamilyRole::Spikes => Role::Spikes,
+            },
+            prefix: d.prefix.map(str::to_string),
+            stability_in_help: d.stability_in_help,
+            declared_by: Some(format!("{}::{}", d.module_path, d.type_name)),
+        };
+        family.derive_counts();
+        family
+    }
+}
+
+impl Label {
+    fn from_descriptor(l: &LabelDescriptor) -> Self {
+        Label {
+            name: l.name.to_string(),
+            type_name: l.type_name.to_string(),
+            type_doc: l.type_doc.to_string(),
+            doc: l.doc.to_string(),
+            waiver: l.waiver.map(str::to_string),
+            cap: l.cap,
+            route_templates: l.route_templates,
+            default: l.default.map(str::to_string),
+            values: l
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, value)| Value {
+                    value: value.to_string(),
+                    doc: l.value_docs.get(i).copied().unwrap_or("").to_string(),
+                    error: l.error_values.contains(value),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Component {
+    fn sum(&mut self) {
+        self.worst_case_series = self.families.iter().map(|f| f.worst_case_series).sum();
+    }
+
+    /// The family called `name`.
+    pub fn family(&self, name: &str) -> Option<&Family> {
+        self.families.iter().find(|f| f.name == name)
+    }
+}
+
+impl Catalog {
+    fn finish(mut components: Vec<Component>) -> Self {
+        for c in &mut components {
+            for f in &mut c.families {
+                f.derive_counts();
+            }
+            c.sum();
+        }
+        Catalog {
+            schema_version: SCHEMA_VERSION,
+            worst_case_series: components.iter().map(|c| c.worst_case_series).sum(),
+            components,
+        }
+    }
+
+    /// The catalog of the given components, in their order.
+    pub fn from_components(components: &[&RuntimeComponent]) -> Self {
+        Catalog::finish(
+            components
+                .iter()
+                .map(|c| Component {
+                    name: c.name.to_string(),
+                    title: c.title.to_string(),
+                    about: c.about.to_string(),
+                    worst_case_series: 0,
+                    families: c
+                        .families()
+                        .map(|f| Family::from_descriptor(f.descriptor()))
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The catalog of a registry's families, grouped by their `component = "..."`; a family
+    /// without one belongs to a component named after its crate.
+    pub fn from_registry(registry: &Registry) -> Self {
+        let mut components: Vec<Component> = Vec::new();
+        for family in registry.families() {
+            let d = family.descriptor();
+            let name = d
+                .component
+                .unwrap_or_else(|| d.module_path.split("::").next().unwrap_or(d.module_path));
+            let at = match components.iter().position(|c| c.name == name) {
+                Some(at) => at,
+                None => {
+                    components.push(Component {
+                        name: name.to_string(),
+                        title: name.to_string(),
+                        about: String::new(),
+                        worst_case_series: 0,
+                        families: Vec::new(),
+                    });
+                    components.len() - 1
+                }
+            };
+            components[at].families.push(Family::from_descriptor(d));
+        }
+        Catalog::finish(components)
+    }
+
+    /// The catalog of every family linked into this program ([`Registry::all`]).
+    pub fn linked() -> Self {
+        Catalog::from_registry(&Registry::all())
+    }
+
+    /// A catalog from its JSON (what `json` prints). Derived numbers are recomputed; a
+    /// newer schema version, an unknown field or a family declared twice is an error.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let catalog: Catalog =
+            serde_json::from_str(text).map_err(|e| format!("not a catalog in JSON: {e}"))?;
+        if catalog.schema_version == 0 || catalog.schema_version > SCHEMA_VERSION {
+            return Err(format!(
+                "catalog schema version {} is not supported (this toolkit reads 1 to {SCHEMA_VERSION})",
+                catalog.schema_version
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for f in catalog.families() {
+            if !seen.insert(f.name.as_str()) {
+                return Err(format!("family `{}` is declared twice", f.name));
+            }
+        }
+        Ok(Catalog::finish(catalog.components))
+    }
+
+    /// The catalog as pretty JSON, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Every family of every component.
+    pub fn families(&self) -> impl Iterator<Item = &Family> {
+        self.components.iter().flat_map(|c| c.families.iter())
+    }
+
+    /// The component called `name`.
+    pub fn component(&self, name: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.name == name)
+    }
+
+    /// The component names, in order.
+    pub fn component_names(&self) -> Vec<&str> {
+        self.components.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The catalog restricted to the named components (all when `names` is empty). Fails
+    /// naming an unknown component and the known ones.
+    pub fn select(&self, names: &[String]) -> Result<Catalog, String> {
+        for n in names {
+            if self.component(n).is_none() {
+                return Err(format!(
+                    "unknown component `{n}`; known: {}",
+                    self.component_names().join(", ")
+                ));
+            }
+        }
+        Ok(Catalog::finish(
+            self.components
+                .iter()
+                .filter(|c| names.is_empty() || names.contains(&c.name))
+                .cloned()
+                .collect(),
+        ))
+    }
+
+    /// The name prefixes the catalog's families are held to.
+    pub fn prefixes(&self) -> Vec<&str> {
+        let mut p: Vec<&str> = self
+            .families()
+            .filter_map(|f| f.prefix.as_deref())
+            .collect();
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+}
