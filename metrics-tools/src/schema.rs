@@ -112,12 +112,12 @@ impl Stability {
         }
     }
 
-    /// The prefix Kubernetes puts in HELP (`[ALPHA] `), empty for stable.
+    /// The prefix Kubernetes puts in HELP (`[ALPHA] `), empty for stable: the policy's table.
     pub const fn help_prefix(self) -> &'static str {
         match self {
-            Stability::Alpha => "[ALPHA] ",
-            Stability::Beta => "[BETA] ",
-            Stability::Stable => "",
+            Stability::Alpha => metrics_policy::Stability::Alpha.help_prefix(),
+            Stability::Beta => metrics_policy::Stability::Beta.help_prefix(),
+            Stability::Stable => metrics_policy::Stability::Stable.help_prefix(),
         }
     }
 }
