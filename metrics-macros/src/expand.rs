@@ -198,6 +198,9 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
     };
     let buckets = &f.buckets;
     let n_buckets = f.buckets.len();
+    let claim = format!("__metrics_family_name__{}", f.name);
+    // Seconds and bytes are never negative: such an observation is dropped and counted.
+    let nonnegative = matches!(f.unit.as_deref(), Some("seconds" | "bytes"));
     let max_series = f.max_series;
     let type_name = ident.to_string();
 
@@ -345,7 +348,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 /// Records one observation.
                 #[inline]
                 pub fn observe(&self, value: f64) {
-                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value)
+                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative)
                 }
                 /// Records a duration in seconds.
                 #[inline]
@@ -441,6 +444,14 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             #[#rt::linkme::distributed_slice(#rt::FAMILIES)]
             #[linkme(crate = #rt::linkme)]
             static __LINKED: &'static #rt::Family = &__FAMILY;
+            // One symbol per metric name: a second family of this name in the same crate is a
+            // compile error at its declaration ("symbol ... is already defined"), in another
+            // crate linked into the same program a link error naming the symbol, so two
+            // families can never share a name and one silently disappear from the exposition.
+            #[allow(unsafe_code, non_upper_case_globals)]
+            #[unsafe(export_name = #claim)]
+            #[used]
+            static __NAME_CLAIM: u8 = 0;
 
             #[automatically_derived]
             impl #rt::MetricFamily for #ident {

@@ -60,7 +60,9 @@ impl<const CAP: usize> Interner<CAP> {
     /// The slot of `value`: its own below the cap, `CAP` (overflow) past it, and for a value
     /// longer than [`MAX_VALUE_BYTES`] or equal to [`OVERFLOW_VALUE`].
     pub fn intern(&self, value: &str) -> usize {
-        if value.len() > MAX_VALUE_BYTES || value == OVERFLOW_VALUE {
+        // An empty value reads as a missing label in Prometheus: it folds into the overflow
+        // value too, rather than making a series with `label=""`.
+        if value.is_empty() || value.len() > MAX_VALUE_BYTES || value == OVERFLOW_VALUE {
             self.overflow.fetch_add(1, Ordering::Relaxed);
             return CAP;
         }
@@ -97,6 +99,30 @@ impl<const CAP: usize> Interner<CAP> {
             return Some(OVERFLOW_VALUE);
         }
         self.values.get(index).and_then(|v| v.get().copied())
+    }
+}
+
+/// The slot of a capped label value: always within `0..=CAP` (`CAP` is the overflow value),
+/// because the only way to make one clamps. A capped label type holds one, so a value can
+/// never be built out of range, even inside the module that declares the type, and recording
+/// it can never index past the family's storage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CappedIndex<const CAP: usize>(usize);
+
+impl<const CAP: usize> CappedIndex<CAP> {
+    /// The slot `index`, or the overflow slot when `index` is past the cap.
+    #[doc(hidden)]
+    pub const fn clamped(index: usize) -> Self {
+        if index > CAP {
+            CappedIndex(CAP)
+        } else {
+            CappedIndex(index)
+        }
+    }
+
+    /// The slot, `0..=CAP`.
+    pub const fn get(self) -> usize {
+        self.0
     }
 }
 
@@ -157,7 +183,7 @@ macro_rules! capped_label {
     ($(#[doc = $doc:literal])* $vis:vis struct $name:ident(cap = $cap:expr $(, $flag:ident)* $(,)?);) => {
         $(#[doc = $doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        $vis struct $name(usize);
+        $vis struct $name($crate::__private::CappedIndex<{ $cap }>);
 
         const _: () = {
             static __INTERNER: $crate::__private::Interner<{ $cap }> =
@@ -172,17 +198,17 @@ macro_rules! capped_label {
                 /// The label value for `value`: its own series below the cap, the overflow
                 /// value past it.
                 pub fn new(value: &str) -> Self {
-                    $name(__INTERNER.intern(value))
+                    $name($crate::__private::CappedIndex::clamped(__INTERNER.intern(value)))
                 }
                 /// The shared overflow value.
-                pub const OVERFLOW: Self = $name($cap);
+                pub const OVERFLOW: Self = $name($crate::__private::CappedIndex::clamped($cap));
                 /// The value as exposed.
                 pub fn as_str(self) -> &'static str {
-                    __INTERNER.value_at(self.0).unwrap_or($crate::__private::OVERFLOW_VALUE)
+                    __INTERNER.value_at(self.0.get()).unwrap_or($crate::__private::OVERFLOW_VALUE)
                 }
                 /// Whether this is the overflow value.
                 pub fn is_overflow(self) -> bool {
-                    self.0 == $cap
+                    self.0.get() == $cap
                 }
             }
 
@@ -198,7 +224,7 @@ macro_rules! capped_label {
                 const ROUTE_TEMPLATES: bool = false $(|| $crate::capped_label!(@flag $flag))*;
                 #[inline(always)]
                 fn index(self) -> usize {
-                    self.0
+                    self.0.get()
                 }
                 fn value_at(index: usize) -> ::core::option::Option<&'static str> {
                     __INTERNER.value_at(index)

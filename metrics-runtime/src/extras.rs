@@ -142,7 +142,7 @@ pub(crate) fn encode_self_metrics(
             .collect()
     };
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64;
-    let families: [(&str, &str, &str, Samples<'_>); 6] = [
+    let families: [(&str, &str, &str, Samples<'_>); 7] = [
         (
             "label_overflow_total",
             "counter",
@@ -154,6 +154,12 @@ pub(crate) fn encode_self_metrics(
             "gauge",
             "Distinct values a capped label has admitted so far, by label type.",
             by_label(|c| c.distinct() as f64),
+        ),
+        (
+            "invalid_observations_total",
+            "counter",
+            "Observations and gauge deltas dropped because they would poison a series: NaN, or a negative value into a histogram of seconds or bytes.",
+            vec![(vec![], crate::family::invalid_observations() as f64)],
         ),
         (
             "timer_dropped_without_labels_total",

@@ -268,7 +268,23 @@ pub fn gauge_set(slots: &[AtomicU64], index: usize, value: f64) {
 /// Adds to a gauge value (compare-and-swap on the `f64` bits).
 #[inline(always)]
 pub fn gauge_add(slots: &[AtomicU64], index: usize, delta: f64) {
+    // A NaN delta would make the gauge NaN for good: drop it and count it instead.
+    if delta.is_nan() {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     float_add(&slots[index], delta);
+}
+
+/// Observations and gauge deltas dropped because they would poison a series: NaN, or a
+/// negative observation into a histogram of a unit that cannot be negative (seconds, bytes).
+static INVALID_OBSERVATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// How many observations the process dropped as invalid (see the README's Guarantees): NaN
+/// anywhere, negative values in a histogram of seconds or bytes. Exposed by
+/// `Registry::with_self_metrics` as `<prefix>invalid_observations_total`.
+pub fn invalid_observations() -> u64 {
+    INVALID_OBSERVATIONS.load(Ordering::Relaxed)
 }
 
 #[inline(always)]
@@ -286,8 +302,10 @@ fn float_add(slot: &AtomicU64, delta: f64) {
 /// Records one observation into a histogram of `sets` label sets: one bucket increment and
 /// one sum update, in the calling thread's row (see [`counter_add`]). `width` is the declared
 /// bucket count plus one (one storage row of a label set); `bounds` are the bounds in force, at
-/// most `width - 1` of them.
+/// most `width - 1` of them. `nonnegative` says the unit cannot be negative (seconds, bytes).
+/// Called by generated code only, whose arguments are all compile-time facts of the family.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub fn histogram_observe(
     buckets: &[AtomicU64],
     sums: &[AtomicU64],
@@ -296,9 +314,14 @@ pub fn histogram_observe(
     bounds: &[f64],
     index: usize,
     value: f64,
+    nonnegative: bool,
 ) {
-    // NaN compares false everywhere and lands in +Inf, as in the Go client; the negated
-    // comparison is what makes that so.
+    // NaN would turn `_sum` into NaN for every later scrape, and a negative duration or size
+    // is a bug at the call site: neither is recorded, both are counted.
+    if value.is_nan() || (nonnegative && value < 0.0) {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     let mut b = 0;
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
     while b < bounds.len() && !(value <= bounds[b]) {

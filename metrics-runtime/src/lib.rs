@@ -58,7 +58,7 @@ pub use config::{AuthConfig, ConfigError, MetricsConfig};
 pub use descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
 pub use encode::Format;
 pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
-pub use family::{Family, HistogramSnapshot, Slots};
+pub use family::{Family, HistogramSnapshot, Slots, invalid_observations};
 pub use label::{LabelDescriptor, LabelValue};
 pub use metrics_macros::{LabelValue, MetricFamily};
 pub use registry::{Registry, RegistryError, encode_text};
@@ -96,7 +96,7 @@ pub trait HistogramFamily: MetricFamily {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::capped::{CAPPED_LABELS, CappedInfo, Interner, OVERFLOW_VALUE};
+    pub use crate::capped::{CAPPED_LABELS, CappedIndex, CappedInfo, Interner, OVERFLOW_VALUE};
     pub use crate::descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
     pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
     pub use crate::label::{LabelDescriptor, LabelValue};

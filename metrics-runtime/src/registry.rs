@@ -23,8 +23,17 @@ pub static FAMILIES: [&'static Family];
 pub enum RegistryError {
     /// Two families with one name would make the exposition invalid.
     DuplicateName(&'static str),
-    /// A global label name or value that the policy rejects.
+    /// A global label name or value that the policy rejects, or that a family already has.
     InvalidGlobalLabel(String),
+    /// A metric of a hand-written `prometheus` registry has the name of a family.
+    ConflictingMetric(String),
+    /// Linked families that share a name, with the types declaring them.
+    DuplicateFamilies {
+        /// The shared name.
+        name: &'static str,
+        /// `module::Type` of every family of that name.
+        declared_by: Vec<String>,
+    },
 }
 
 impl core::fmt::Display for RegistryError {
@@ -34,11 +43,29 @@ impl core::fmt::Display for RegistryError {
                 write!(f, "a family named `{n}` is already registered")
             }
             RegistryError::InvalidGlobalLabel(why) => write!(f, "invalid global label: {why}"),
+            RegistryError::ConflictingMetric(why) => write!(f, "conflicting metric: {why}"),
+            RegistryError::DuplicateFamilies { name, declared_by } => write!(
+                f,
+                "{} families are named `{name}`: {}; rename all but one",
+                declared_by.len(),
+                declared_by.join(", ")
+            ),
         }
     }
 }
 
 impl std::error::Error for RegistryError {}
+
+/// Whether `family`'s exposition holds a family or sample named `name` (a histogram's
+/// `_bucket`, `_sum` and `_count` included).
+#[cfg(feature = "prometheus")]
+fn exposes(family: &Family, name: &str) -> bool {
+    name == family.name()
+        || (family.descriptor().kind == crate::MetricKind::Histogram
+            && ["_bucket", "_sum", "_count"]
+                .iter()
+                .any(|s| name.strip_prefix(family.name()) == Some(*s)))
+}
 
 /// A set of families to expose together, with optional global labels and optional
 /// hand-written `prometheus` collectors exposed beside them.
@@ -49,6 +76,7 @@ pub struct Registry {
     families: Vec<&'static Family>,
     names: BTreeSet<&'static str>,
     global_labels: String,
+    global_label_names: Vec<String>,
     #[cfg(feature = "prometheus")]
     prometheus: Option<prometheus::Registry>,
     self_metrics: Option<String>,
@@ -90,6 +118,25 @@ impl Registry {
             let _ = reg.register_family(f);
         }
         reg
+    }
+
+    /// [`Registry::all`], or an error naming every declaration of a name two linked families
+    /// share. The derive makes that a compile or link error already (each family claims a
+    /// symbol named after its metric), so this fails only for families built at run time.
+    pub fn try_all() -> Result<Self, RegistryError> {
+        if let Some(name) = Registry::conflicts().first().copied() {
+            let mut declared_by: Vec<String> = FAMILIES
+                .iter()
+                .filter(|f| f.name() == name)
+                .map(|f| {
+                    let d = f.descriptor();
+                    format!("{}::{}", d.module_path, d.type_name)
+                })
+                .collect();
+            declared_by.sort();
+            return Err(RegistryError::DuplicateFamilies { name, declared_by });
+        }
+        Ok(Registry::all())
     }
 
     /// The process-wide default registry: every linked family (see [`Registry::all`]).
@@ -140,20 +187,70 @@ impl Registry {
 
     /// Adds a family.
     pub fn register_family(&mut self, family: &'static Family) -> Result<(), RegistryError> {
-        if !self.names.insert(family.name()) {
+        if self.names.contains(family.name()) {
             return Err(RegistryError::DuplicateName(family.name()));
         }
+        if let Some(label) = family
+            .descriptor()
+            .labels
+            .iter()
+            .find(|l| self.has_global_label(l.name))
+        {
+            return Err(RegistryError::InvalidGlobalLabel(format!(
+                "`{}` is a global label of this registry and a label of family `{}`",
+                label.name,
+                family.name()
+            )));
+        }
+        #[cfg(feature = "prometheus")]
+        if let Some(prom) = &self.prometheus
+            && let Some(mf) = prom
+                .gather()
+                .into_iter()
+                .find(|mf| exposes(family, mf.name()))
+        {
+            return Err(RegistryError::ConflictingMetric(format!(
+                "the hand-written metric `{}` has the name of family `{}`",
+                mf.name(),
+                family.name()
+            )));
+        }
+        self.names.insert(family.name());
         let at = self.families.partition_point(|f| f.name() < family.name());
         self.families.insert(at, family);
         Ok(())
     }
 
     /// Exposes a hand-written `prometheus` registry's metrics after this registry's families.
+    /// Fails when one of them has the name of a family here (or of a histogram family's
+    /// `_bucket`, `_sum`, `_count`): the exposition would hold the name twice.
     #[cfg(feature = "prometheus")]
-    pub fn with_prometheus(mut self, registry: prometheus::Registry) -> Self {
+    pub fn with_prometheus(
+        mut self,
+        registry: prometheus::Registry,
+    ) -> Result<Self, RegistryError> {
+        for mf in registry.gather() {
+            let name = mf.name();
+            if let Some(f) = self.family_exposing(name) {
+                return Err(RegistryError::ConflictingMetric(format!(
+                    "the hand-written metric `{name}` has the name of family `{}`",
+                    f.name()
+                )));
+            }
+        }
         self.prometheus = Some(registry);
-        self
+        Ok(self)
     }
+
+    /// The family whose exposition holds a sample or family named `name`.
+    #[cfg(feature = "prometheus")]
+    fn family_exposing(&self, name: &str) -> Option<&'static Family> {
+        self.families.iter().copied().find(|f| exposes(f, name))
+    }
+
+    /// Label names the registry's own metrics use (self-metrics, build info): never global.
+    const EXTRA_LABELS: &'static [&'static str] =
+        &["label", "format", "version", "commit", "rustc"];
 
     /// Also exposes the runtime's self-metrics, each name starting with `prefix`:
     /// `label_overflow_total{label}` and `label_values{label}` (capped labels),
@@ -193,6 +290,11 @@ impl Registry {
                     "`{k}` is given twice"
                 )));
             }
+            if Self::EXTRA_LABELS.contains(&k) {
+                return Err(RegistryError::InvalidGlobalLabel(format!(
+                    "`{k}` is a label of the registry's own metrics (self-metrics, build info); choose another name"
+                )));
+            }
             if let Some(f) = self
                 .families
                 .iter()
@@ -212,7 +314,13 @@ impl Registry {
             rendered.push('"');
         }
         self.global_labels = rendered;
+        self.global_label_names = names.into_iter().map(str::to_string).collect();
         Ok(())
+    }
+
+    /// Whether `name` is one of the global labels.
+    fn has_global_label(&self, name: &str) -> bool {
+        self.global_label_names.iter().any(|n| n == name)
     }
 
     /// The registered families, sorted by name.

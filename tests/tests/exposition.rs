@@ -197,8 +197,20 @@ fn exposition_is_exact_valid_and_interoperable() {
     };
     assert_eq!(samples(&theirs), samples(&text));
 
-    // And our registry can expose a hand-written prometheus registry after its own families.
-    let mixed = registry().with_prometheus(prom);
+    // Exposing that registry after our own families would repeat every family: refused.
+    let err = registry()
+        .with_prometheus(prom)
+        .expect_err("our families are in it too");
+    assert!(err.to_string().contains("has the name of family"), "{err}");
+    // A registry of only hand-written metrics is exposed after our families.
+    let hand_only = prometheus::Registry::new();
+    let hand = prometheus::IntCounter::new("snap_hand_written_total", "A hand-written counter.")
+        .expect("valid");
+    hand.inc_by(7);
+    hand_only.register(Box::new(hand)).expect("registers");
+    let mixed = registry()
+        .with_prometheus(hand_only)
+        .expect("no name in common");
     assert!(mixed.encode_text().contains("snap_hand_written_total 7\n"));
 }
 
@@ -307,7 +319,8 @@ fn scrape_series_counts_the_samples_of_the_previous_exposition() {
         .with_build_info("snap_", metrics_runtime::build_info!())
         .with_process_metrics(true)
         .with_self_metrics("snap_metrics_")
-        .with_prometheus(prom);
+        .with_prometheus(prom)
+        .expect("no name in common");
     let first = reg.encode_text();
     let second = reg.encode_text();
     assert_eq!(

@@ -1,0 +1,158 @@
+//! What a new user found could silently go wrong, each now either impossible or loud:
+//! NaN and negative observations never poison a series (they are dropped and counted), two
+//! families of one name or a label given twice are errors when the registry is put together,
+//! and a capped label cannot be built out of range.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use metrics_runtime::{LabelValue, MetricFamily, Registry, RegistryError};
+
+/// How a request ended.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Error,
+}
+
+/// Request latency.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "corr_latency_seconds", unit = "seconds", buckets = [0.1, 1.0])]
+pub struct Latency {
+    pub outcome: Outcome,
+}
+
+/// A temperature, which may be negative.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "corr_temperature_celsius", buckets = [-10.0, 0.0, 10.0])]
+pub struct Temperature;
+
+/// A level that moves both ways.
+#[derive(MetricFamily)]
+#[metric(gauge, name = "corr_level")]
+pub struct Level;
+
+#[test]
+fn nan_and_negative_observations_never_poison_a_series() {
+    let series = Latency {
+        outcome: Outcome::Ok,
+    };
+    let before_invalid = metrics_runtime::invalid_observations();
+    series.observe(0.5);
+    series.observe(f64::NAN);
+    series.observe(-1.0);
+    series.observe(0.05);
+    let h = series.get();
+    assert_eq!(
+        h.count, 2,
+        "the NaN and the negative duration are not counted"
+    );
+    assert!((h.sum - 0.55).abs() < 1e-9, "sum stays a number: {}", h.sum);
+    assert!(metrics_runtime::invalid_observations() >= before_invalid + 2);
+
+    // A unit that can be negative takes negative values; NaN is still refused.
+    Temperature.observe(-5.0);
+    Temperature.observe(f64::NAN);
+    assert_eq!(Temperature.get().count, 1);
+    assert_eq!(Temperature.get().sum, -5.0);
+
+    // A gauge delta of NaN is dropped; `set` replaces the value, so it cannot poison later sets.
+    Level.set(2.0);
+    Level.add(f64::NAN);
+    assert_eq!(Level.get(), 2.0);
+
+    // The count is a self-metric.
+    let mut registry = Registry::new();
+    registry.register::<Latency>().unwrap();
+    let text = registry.with_self_metrics("corr_self_").encode_text();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("corr_self_invalid_observations_total ")),
+        "{text}"
+    );
+}
+
+#[test]
+fn two_families_of_one_name_are_an_error_not_a_silent_drop() {
+    // Two derived families of one name do not build: each claims a symbol named after its
+    // metric (ui-tests `fail/duplicate_family_name`). So every linked family is exposed.
+    assert_eq!(Registry::conflicts(), Vec::<&str>::new());
+    let all = Registry::try_all().expect("no two linked families share a name");
+    assert_eq!(all.families().len(), Registry::all().families().len());
+    // Registering a family twice by hand is refused, not ignored.
+    let mut registry = Registry::new();
+    registry.register::<Level>().unwrap();
+    let err = registry.register::<Level>().unwrap_err();
+    assert_eq!(err, RegistryError::DuplicateName("corr_level"));
+}
+
+#[test]
+fn a_global_label_that_a_family_has_is_an_error() {
+    let mut registry = Registry::new();
+    registry.register::<Latency>().unwrap();
+    let err = registry
+        .set_global_labels(&[("outcome", "x")])
+        .expect_err("`outcome` is a label of corr_latency_seconds");
+    assert!(err.to_string().contains("outcome"), "{err}");
+    // ... and the other order: a family registered after a clashing global label.
+    let mut registry = Registry::new();
+    registry.set_global_labels(&[("outcome", "x")]).unwrap();
+    let err = registry.register::<Latency>().unwrap_err();
+    assert!(err.to_string().contains("outcome"), "{err}");
+}
+
+#[test]
+fn a_hand_written_metric_of_a_family_name_is_an_error() {
+    let prom = prometheus::Registry::new();
+    let counter = prometheus::IntCounter::new("corr_level", "hand-written").unwrap();
+    prom.register(Box::new(counter)).unwrap();
+    let mut registry = Registry::new();
+    registry.register::<Level>().unwrap();
+    let err = registry.with_prometheus(prom).unwrap_err();
+    assert!(err.to_string().contains("corr_level"), "{err}");
+}
+
+metrics_runtime::capped_label! {
+    /// Merchants: bounded by the contracts signed.
+    pub struct MerchantId(cap = 3);
+}
+
+/// Charges by merchant.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_charges_total")]
+pub struct Charges {
+    pub merchant: MerchantId,
+}
+
+#[test]
+fn a_capped_label_is_always_in_range_and_never_empty() {
+    // `MerchantId(4)` does not compile (ui-tests `fail/capped_label_raw_index`); every value
+    // comes from `new`, which folds what does not fit into the overflow value.
+    let empty = MerchantId::new("");
+    assert!(
+        empty.is_overflow(),
+        "an empty id is not a series of its own"
+    );
+    assert_eq!(empty.as_str(), metrics_runtime::OVERFLOW_VALUE);
+    for id in ["a", "b", "c", "d", "e"] {
+        Charges {
+            merchant: MerchantId::new(id),
+        }
+        .inc();
+    }
+    assert!(MerchantId::new("e").is_overflow());
+    assert_eq!(
+        Charges {
+            merchant: MerchantId::OVERFLOW
+        }
+        .get(),
+        2
+    );
+    let mut registry = Registry::new();
+    registry.register::<Charges>().unwrap();
+    let text = registry.encode_text();
+    assert!(!text.contains("merchant=\"\""), "{text}");
+    assert!(
+        text.contains("corr_charges_total{merchant=\"__overflow__\"} 2\n"),
+        "{text}"
+    );
+}
