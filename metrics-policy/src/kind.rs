@@ -7,6 +7,11 @@ use crate::rule::{Rule, Target, Violation};
 
 /// The Prometheus metric type of a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum MetricKind {
     /// A monotonically increasing integer count.
     Counter,
@@ -48,6 +53,11 @@ impl fmt::Display for MetricKind {
 /// A family's stability level, as Kubernetes grades metrics: `alpha` may change or go at
 /// any time, `beta` changes only with notice, `stable` keeps its name and labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Stability {
     /// May change or be removed without notice (the default, as in Kubernetes).
     #[default]
@@ -96,6 +106,11 @@ impl fmt::Display for Stability {
 /// What a family means where generated rules, dashboards and checks depend on it, declared
 /// with `#[metric(role = "...")]` rather than guessed from its name (R15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum FamilyRole {
     /// No declared role: the kind alone decides what is generated.
     #[default]

@@ -57,115 +57,18 @@ pub struct Component {
     pub families: Vec<Family>,
 }
 
-/// The Prometheus type of a family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A monotonically increasing count.
-    Counter,
-    /// A value that goes up and down.
-    Gauge,
-    /// Observations counted into buckets, with their sum and count.
-    Histogram,
-}
+/// The Prometheus type of a family (`counter`, `gauge`, `histogram`): the policy's type.
+pub use metrics_policy::MetricKind as Kind;
+/// A family's stability level (`alpha`, `beta`, `stable`), as Kubernetes grades metrics: the
+/// policy's type. `diff` grades changes by it.
+pub use metrics_policy::Stability;
+/// What a family means where rules and dashboards depend on it (`lag`, `position`,
+/// `in_flight`, `info`, `state`, `timestamp`, `spikes`; `none` when undeclared): the
+/// policy's type.
+pub use metrics_policy::FamilyRole as Role;
 
-impl Kind {
-    /// The name used in `# TYPE` lines.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Kind::Counter => "counter",
-            Kind::Gauge => "gauge",
-            Kind::Histogram => "histogram",
-        }
-    }
-}
-
-impl core::fmt::Display for Kind {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A family's stability level, as Kubernetes grades metrics.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Stability {
-    /// May change or go at any time.
-    #[default]
-    Alpha,
-    /// Changes only with notice; a breaking change warns.
-    Beta,
-    /// Name, type, labels, values, buckets and unit are kept; a breaking change fails unless
-    /// the family was deprecated first.
-    Stable,
-}
-
-impl Stability {
-    /// `alpha`, `beta` or `stable`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Stability::Alpha => "alpha",
-            Stability::Beta => "beta",
-            Stability::Stable => "stable",
-        }
-    }
-
-    /// The prefix Kubernetes puts in HELP (`[ALPHA] `), empty for stable: the policy's table.
-    pub const fn help_prefix(self) -> &'static str {
-        match self {
-            Stability::Alpha => metrics_policy::Stability::Alpha.help_prefix(),
-            Stability::Beta => metrics_policy::Stability::Beta.help_prefix(),
-            Stability::Stable => metrics_policy::Stability::Stable.help_prefix(),
-        }
-    }
-}
-
-/// What a family means where rules and dashboards depend on it (declared with
-/// `#[metric(role = "...")]`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// No declared role.
-    #[default]
-    None,
-    /// How far a consumer is behind (a gauge).
-    Lag,
-    /// A position that advances while work is applied (a gauge), paired with a lag gauge.
-    Position,
-    /// Work in progress (a gauge).
-    InFlight,
-    /// Always 1, facts in the labels (a gauge).
-    Info,
-    /// 1 for the current state, 0 for the others (a gauge).
-    State,
-    /// A Unix time in seconds (a gauge).
-    Timestamp,
-    /// A counter whose sudden rise is an incident.
-    Spikes,
-}
-
-impl Role {
-    /// The name used in declarations and in the schema.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Role::None => "none",
-            Role::Lag => "lag",
-            Role::Position => "position",
-            Role::InFlight => "in_flight",
-            Role::Info => "info",
-            Role::State => "state",
-            Role::Timestamp => "timestamp",
-            Role::Spikes => "spikes",
-        }
-    }
-
-    fn is_none(&self) -> bool {
-        *self == Role::None
-    }
+fn is_no_role(role: &Role) -> bool {
+    *role == Role::None
 }
 
 /// One family: everything its declaration says.
@@ -208,7 +111,7 @@ pub struct Family {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated_since: Option<String>,
     /// What the family means where rules depend on it.
-    #[serde(default, skip_serializing_if = "Role::is_none")]
+    #[serde(default, skip_serializing_if = "is_no_role")]
     pub role: Role,
     /// The name prefix the declaring crate's policy requires, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -349,11 +252,7 @@ impl Family {
     pub fn from_descriptor(d: &FamilyDescriptor) -> Self {
         let mut family = Family {
             name: d.name.to_string(),
-            kind: match d.kind {
-                metrics_runtime::MetricKind::Counter => Kind::Counter,
-                metrics_runtime::MetricKind::Gauge => Kind::Gauge,
-                metrics_runtime::MetricKind::Histogram => Kind::Histogram,
-            },
+            kind: d.kind,
             help: d.help.to_string(),
             unit: d.unit.map(str::to_string),
             labels: d.labels.iter().map(Label::from_descriptor).collect(),
@@ -362,22 +261,9 @@ impl Family {
             worst_case_series: 0,
             max_series: d.max_series,
             deviations: d.deviations.iter().map(|s| s.to_string()).collect(),
-            stability: match d.stability {
-                metrics_runtime::Stability::Alpha => Stability::Alpha,
-                metrics_runtime::Stability::Beta => Stability::Beta,
-                metrics_runtime::Stability::Stable => Stability::Stable,
-            },
+            stability: d.stability,
             deprecated_since: d.deprecated_since.map(str::to_string),
-            role: match d.role {
-                metrics_runtime::FamilyRole::None => Role::None,
-                metrics_runtime::FamilyRole::Lag => Role::Lag,
-                metrics_runtime::FamilyRole::Position => Role::Position,
-                metrics_runtime::FamilyRole::InFlight => Role::InFlight,
-                metrics_runtime::FamilyRole::Info => Role::Info,
-                metrics_runtime::FamilyRole::State => Role::State,
-                metrics_runtime::FamilyRole::Timestamp => Role::Timestamp,
-                metrics_runtime::FamilyRole::Spikes => Role::Spikes,
-            },
+            role: d.role,
             prefix: d.prefix.map(str::to_string),
             stability_in_help: d.stability_in_help,
             declared_by: Some(format!("{}::{}", d.module_path, d.type_name)),
