@@ -2,8 +2,8 @@
 //! can point at the offending token.
 
 use darling::ast::NestedMeta;
-use darling::util::Flag;
-use darling::{FromDeriveInput, FromField, FromVariant};
+use darling::util::{Flag, Override, SpannedValue};
+use darling::{FromDeriveInput, FromField, FromMeta, FromVariant};
 use syn::{Attribute, DeriveInput, Expr, Generics, Ident, LitInt, LitStr, Type, parse_quote};
 
 /// `#[derive(MetricFamily)]` input.
@@ -37,6 +37,18 @@ pub struct FamilyInput {
     pub deprecated_since: Option<LitStr>,
     /// What the family means to generated rules and dashboards (R15): `lag`, `spikes`, ...
     pub role: Option<LitStr>,
+    /// `native` or `native(schema = 3, zero_threshold = 1e-9, max_buckets = 160, range = [..])`:
+    /// a native (exponential) histogram, beside classic buckets when `buckets` is given too.
+    pub native: Option<SpannedValue<Override<NativeAttr>>>,
+}
+
+/// The items of `native(...)`, each kept as written so an error points at it.
+#[derive(FromMeta, Default)]
+pub struct NativeAttr {
+    pub schema: Option<Expr>,
+    pub zero_threshold: Option<Expr>,
+    pub max_buckets: Option<Expr>,
+    pub range: Option<Expr>,
 }
 
 /// One field of a family: one label.

@@ -258,9 +258,15 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
     let r9 = if f.partial {
         quote!()
     } else {
-        let r9 = panic_literal(&metrics_policy::series_budget_violation(
-            name, f.kind, max_series, n_buckets,
-        ));
+        let r9 = panic_literal(&match &f.native {
+            Some(n) => metrics_policy::series_budget_violation_native(
+                name,
+                max_series,
+                n_buckets,
+                n.max_buckets as usize,
+            ),
+            None => metrics_policy::series_budget_violation(name, f.kind, max_series, n_buckets),
+        });
         quote_spanned!(ident.span()=>
             const _: () = if __WORST_CASE > __MAX_SERIES { ::core::panic!(#r9) };
         )
@@ -278,10 +284,73 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         )
     });
 
+    // Native histograms: the spec as a const (the recording path folds it in) and the
+    // window of buckets per label set and row.
+    let (native_storage, native_slots, native_desc, worst_case) = match &f.native {
+        Some(n) => {
+            let (schema, zt, mb, lo, hi, min_key, max_key, signed, classic) = (
+                n.schema,
+                n.zero_threshold,
+                n.max_buckets,
+                n.range.0,
+                n.range.1,
+                n.min_key,
+                n.max_key,
+                n.signed,
+                n.classic,
+            );
+            let mb_usize = n.max_buckets as usize;
+            (
+                quote! {
+                    const __NATIVE_SPEC: #rt::NativeSpec = #rt::NativeSpec {
+                        schema: #schema,
+                        zero_threshold: #zt,
+                        max_buckets: #mb,
+                        range: (#lo, #hi),
+                        min_key: #min_key,
+                        max_key: #max_key,
+                        signed: #signed,
+                        classic: #classic,
+                    };
+                    static __NATIVE: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS * __NATIVE_SPEC.slots()] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS * __NATIVE_SPEC.slots()];
+                },
+                quote!(&__NATIVE),
+                quote!(::core::option::Option::Some(__NATIVE_SPEC)),
+                quote!(#rt::FamilyDescriptor::worst_case_native(__LABEL_SETS, #n_buckets, #mb_usize)),
+            )
+        }
+        None => (
+            quote!(),
+            quote!(&[]),
+            quote!(::core::option::Option::None),
+            quote!(#rt::FamilyDescriptor::worst_case(#kind, __LABEL_SETS, #n_buckets)),
+        ),
+    };
+    let observe_call = if f.native.is_some() {
+        quote!(#rt::histogram_observe_native(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, &__NATIVE, &__NATIVE_SPEC))
+    } else {
+        quote!(#rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative))
+    };
+    let native_methods = if f.native.is_some() {
+        quote! {
+            /// The native histogram of this series as exposed (after schema reduction).
+            pub fn native_histogram(&self) -> ::core::option::Option<::metrics_runtime::NativeHistogramSnapshot> {
+                __FAMILY.native_value(#rt::MetricFamily::series_index(self))
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    let exemplar_slots = match f.kind {
+        Kind::Gauge => quote!(&[]),
+        _ => quote!(&__EXEMPLARS),
+    };
     let (storage, slots, methods) = match f.kind {
         Kind::Counter => (
             quote! {
                 static __SLOTS: [#rt::AtomicU64; __LABEL_SETS * #rt::SHARD_ROWS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * #rt::SHARD_ROWS];
+                static __EXEMPLARS: [#rt::ExemplarSlot; __LABEL_SETS] = [const { #rt::ExemplarSlot::new() }; __LABEL_SETS];
             },
             quote!(#rt::Slots::Counter(&__SLOTS)),
             quote! {
@@ -294,6 +363,17 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 #[inline]
                 pub fn inc_by(&self, n: u64) {
                     #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), n)
+                }
+                /// Adds one and keeps `exemplar` (with the value 1) as this series' exemplar,
+                /// exposed in OpenMetrics and protobuf.
+                #[inline]
+                pub fn inc_with_exemplar(&self, exemplar: &#rt::Exemplar) {
+                    #rt::counter_add_exemplar(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1, &__EXEMPLARS, exemplar)
+                }
+                /// Adds `n` and keeps `exemplar` (with the value `n`) as this series' exemplar.
+                #[inline]
+                pub fn inc_by_with_exemplar(&self, n: u64, exemplar: &#rt::Exemplar) {
+                    #rt::counter_add_exemplar(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), n, &__EXEMPLARS, exemplar)
                 }
                 /// The current count of this series.
                 pub fn get(&self) -> u64 {
@@ -342,14 +422,29 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             quote! {
                 static __BUCKET_SLOTS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS * (#n_buckets + 1)];
                 static __SUMS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS];
+                static __EXEMPLARS: [#rt::ExemplarSlot; __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::ExemplarSlot::new() }; __LABEL_SETS * (#n_buckets + 1)];
+                #native_storage
             },
             quote!(#rt::Slots::Histogram { buckets: &__BUCKET_SLOTS, sums: &__SUMS }),
             quote! {
                 /// Records one observation.
                 #[inline]
                 pub fn observe(&self, value: f64) {
-                    #rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative)
+                    #observe_call
                 }
+                /// Records one observation and keeps `exemplar` (with this value) as the
+                /// exemplar of the bucket it falls in, exposed in OpenMetrics and protobuf.
+                #[inline]
+                pub fn observe_with_exemplar(&self, value: f64, exemplar: &#rt::Exemplar) {
+                    self.observe(value);
+                    #rt::histogram_exemplar(&__EXEMPLARS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, exemplar)
+                }
+                /// Records a duration in seconds with an exemplar.
+                #[inline]
+                pub fn observe_duration_with_exemplar(&self, duration: ::core::time::Duration, exemplar: &#rt::Exemplar) {
+                    self.observe_with_exemplar(duration.as_secs_f64(), exemplar)
+                }
+                #native_methods
                 /// Records a duration in seconds.
                 #[inline]
                 pub fn observe_duration(&self, duration: ::core::time::Duration) {
@@ -413,7 +508,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         #[allow(non_upper_case_globals, clippy::all, clippy::pedantic)]
         const _: () = {
             const __LABEL_SETS: usize = #label_sets;
-            const __WORST_CASE: usize = #rt::FamilyDescriptor::worst_case(#kind, __LABEL_SETS, #n_buckets);
+            const __WORST_CASE: usize = #worst_case;
             const __MAX_SERIES: usize = #max_series;
             #r9
             #( #tenant_waivers )*
@@ -425,6 +520,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 unit: #unit,
                 labels: &[ #( #label_descs ),* ],
                 buckets: &[ #( #buckets ),* ],
+                native: #native_desc,
                 label_sets: __LABEL_SETS,
                 worst_case_series: __WORST_CASE,
                 max_series: __MAX_SERIES,
@@ -438,7 +534,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 type_name: #type_name,
                 module_path: ::core::module_path!(),
             };
-            static __FAMILY: #rt::Family = #rt::Family::new(&__DESCRIPTOR, #slots);
+            static __FAMILY: #rt::Family = #rt::Family::new_with(&__DESCRIPTOR, #slots, #exemplar_slots, #native_slots);
             // linkme places the entry in a link section, which the `unsafe_code` lint flags.
             #[allow(unsafe_code)]
             #[#rt::linkme::distributed_slice(#rt::FAMILIES)]

@@ -9,15 +9,16 @@
 //! type, const assertions).
 
 use metrics_policy::{
-    FamilyRole, MetricKind as Kind, Rule, Stability, Target, Violation, bucket_violations,
-    check_buckets_allowed, check_default_buckets, check_label_name, check_label_value,
-    check_metric_name, check_role, check_tenant_label, declared_unit, snake_case,
+    FamilyRole, MetricKind as Kind, NativeDeclaration, NativePart, NativeSpec, Rule, Stability,
+    Target, Violation, bucket_violations, check_buckets_allowed, check_default_buckets,
+    check_label_name, check_label_value, check_metric_name, check_role, check_tenant_label,
+    declared_unit, snake_case,
 };
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Type, UnOp};
 
-use crate::ast::{FamilyInput, FieldInput, LabelInput, doc_lines, doc_summary};
+use crate::ast::{FamilyInput, FieldInput, LabelInput, NativeAttr, doc_lines, doc_summary};
 use crate::policy::Policy;
 
 /// Collects errors; the derive reports them all at once.
@@ -85,6 +86,8 @@ pub struct Family<'a> {
     pub help: String,
     pub unit: Option<String>,
     pub buckets: Vec<f64>,
+    /// `native(...)`: the validated native histogram spec.
+    pub native: Option<NativeSpec>,
     pub max_series: usize,
     pub labels: Vec<Label<'a>>,
     pub component: Option<String>,
@@ -246,6 +249,122 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
     out
 }
 
+fn int_value(expr: &Expr) -> Option<i64> {
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Int(i) => i.base10_parse::<i64>().ok(),
+            _ => None,
+        },
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => int_value(&u.expr).map(|v| -v),
+        Expr::Group(g) => int_value(&g.expr),
+        Expr::Paren(p) => int_value(&p.expr),
+        _ => None,
+    }
+}
+
+/// R12 on `native(...)`: each item a literal of its type, then the policy's checks, each
+/// error at the item it is about (at `native` for a default that does not fit, such as a
+/// default range too wide for the schema).
+fn check_native_attr(
+    native: &darling::util::SpannedValue<darling::util::Override<NativeAttr>>,
+    kind: Kind,
+    unit: Option<&str>,
+    classic: bool,
+    errors: &mut Errors,
+) -> Option<NativeSpec> {
+    let at = native.span();
+    if kind != Kind::Histogram {
+        errors.push(
+            at,
+            format!(
+                "{}: `native` applies to histograms only; remove it from this {kind}",
+                Rule::R12
+            ),
+        );
+        return None;
+    }
+    let empty = NativeAttr::default();
+    let attr = match &**native {
+        darling::util::Override::Explicit(a) => a,
+        darling::util::Override::Inherit => &empty,
+    };
+    let mut ok = true;
+    let mut number = |expr: &Option<Expr>, what: &str, int: bool| -> Option<f64> {
+        let e = expr.as_ref()?;
+        let v = if int {
+            int_value(e).map(|v| v as f64)
+        } else {
+            bucket_value(e)
+        };
+        if v.is_none() {
+            ok = false;
+            errors.push_spanned(
+                e,
+                format!(
+                    "{}: `{what}` must be {} literal",
+                    Rule::R12,
+                    if int { "an integer" } else { "a number" }
+                ),
+            );
+        }
+        v
+    };
+    let schema = number(&attr.schema, "schema", true).map(|v| v as i64);
+    let zero_threshold = number(&attr.zero_threshold, "zero_threshold", false);
+    let max_buckets = number(&attr.max_buckets, "max_buckets", true).map(|v| v as i64);
+    let range = match &attr.range {
+        Some(Expr::Array(arr)) if arr.elems.len() == 2 => {
+            match (bucket_value(&arr.elems[0]), bucket_value(&arr.elems[1])) {
+                (Some(lo), Some(hi)) => Some((lo, hi)),
+                _ => {
+                    ok = false;
+                    errors.push_spanned(arr, format!("{}: `range` bounds must be number literals, for example `range = [1e-6, 100.0]`", Rule::R12));
+                    None
+                }
+            }
+        }
+        Some(other) => {
+            ok = false;
+            errors.push_spanned(
+                other,
+                format!(
+                    "{}: `range` must be `[min, max]`, for example `range = [1e-6, 100.0]`",
+                    Rule::R12
+                ),
+            );
+            None
+        }
+        None => None,
+    };
+    if !ok {
+        return None;
+    }
+    let decl = NativeDeclaration {
+        schema,
+        zero_threshold,
+        max_buckets,
+        range,
+    };
+    match metrics_policy::check_native(&decl, unit, classic) {
+        Ok(spec) => Some(spec),
+        Err(found) => {
+            for (part, v) in found {
+                let expr = match part {
+                    NativePart::Schema => &attr.schema,
+                    NativePart::ZeroThreshold => &attr.zero_threshold,
+                    NativePart::MaxBuckets => &attr.max_buckets,
+                    NativePart::Range => &attr.range,
+                };
+                match expr {
+                    Some(e) => errors.push_spanned(e, &v),
+                    None => errors.violation(at, &v),
+                }
+            }
+            None
+        }
+    }
+}
+
 /// Validates a family. Returns the model (when the kind is known, so the expansion can still
 /// be emitted and one mistake does not cascade) and every error found.
 ///
@@ -376,8 +495,20 @@ pub fn family<'a>(
         },
         None => policy.max_series,
     };
+    let native = input.native.as_ref().and_then(|n| {
+        check_native_attr(
+            n,
+            kind,
+            unit.as_deref(),
+            input.buckets.is_some(),
+            &mut errors,
+        )
+    });
     let buckets = match (&input.buckets, kind) {
         (Some(expr), _) => check_buckets(expr, kind, unit.as_deref(), &mut errors),
+        // A native-only histogram: no classic buckets (text scrapes get `+Inf`, `_sum`,
+        // `_count`).
+        (None, Kind::Histogram) if input.native.is_some() => Vec::new(),
         (None, Kind::Histogram) => {
             if let Err(v) = check_default_buckets(unit.as_deref())
                 && !partial
@@ -406,6 +537,7 @@ pub fn family<'a>(
         help,
         unit,
         buckets,
+        native,
         max_series,
         labels,
         component,
@@ -847,6 +979,64 @@ mod tests {
             #[metric(histogram, name = "trc_x_bytes")] struct A; }),
             ["R12"]
         );
+    }
+}
+
+#[cfg(test)]
+mod native_tests {
+    use super::*;
+    use darling::FromDeriveInput;
+    use syn::parse_quote;
+
+    fn check(input: syn::DeriveInput) -> (Option<NativeSpec>, Vec<String>) {
+        let parsed = FamilyInput::from_derive_input(&input).map_err(|e| e.to_string());
+        match parsed {
+            Ok(parsed) => {
+                let (model, errors) = family(&parsed, true, &Policy::default(), false);
+                (model.and_then(|m| m.native), errors.messages())
+            }
+            Err(e) => (None, vec![e]),
+        }
+    }
+
+    #[test]
+    fn native_declarations() {
+        let (spec, errs) = check(parse_quote! { /// h
+        #[metric(histogram, name = "x_seconds", native)] struct A; });
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            spec.map(|s| (s.schema, s.max_buckets, s.classic)),
+            Some((3, 160, false))
+        );
+        let (spec, errs) = check(parse_quote! { /// h
+        #[metric(histogram, name = "x_seconds", buckets = [0.1, 1.0],
+                 native(schema = -2, zero_threshold = 1e-9, max_buckets = 20, range = [1e-3, 10.0]))]
+        struct A; });
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            spec.map(|s| (s.schema, s.max_buckets, s.classic)),
+            Some((-2, 20, true))
+        );
+        let (_, errs) = check(parse_quote! { /// h
+        #[metric(histogram, name = "x_seconds",
+                 native(schema = 9, zero_threshold = -1.0, max_buckets = 0, range = [2.0, 1.0]))]
+        struct A; });
+        let rules: Vec<&str> = errs
+            .iter()
+            .map(|m| m.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(rules, ["R12", "R12", "R12", "R12"], "{errs:#?}");
+        assert!(
+            errs[0].contains("schema `9` is outside -4..=8"),
+            "{errs:#?}"
+        );
+        let (_, errs) = check(parse_quote! { /// h
+        #[metric(counter, name = "x_total", native)] struct A; });
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].contains("applies to histograms only"), "{errs:?}");
+        let (_, errs) = check(parse_quote! { /// h
+        #[metric(histogram, name = "x_seconds", native(schema = 1.5))] struct A; });
+        assert!(errs[0].contains("must be an integer literal"), "{errs:?}");
     }
 }
 

@@ -53,6 +53,7 @@ mod case;
 mod kind;
 mod labels;
 mod names;
+mod native;
 mod policy;
 mod rule;
 mod series;
@@ -71,6 +72,15 @@ pub use names::{
     BASE_UNITS, NON_BASE_UNITS, RESERVED_SUFFIXES, TIME_WORDS, check_metric_name, declared_unit,
     non_base_unit, suggest_metric_name,
 };
+pub use native::{
+    NATIVE_BOUNDS, NATIVE_DEFAULT_MAX_BUCKETS, NATIVE_DEFAULT_SCHEMA,
+    NATIVE_DEFAULT_ZERO_THRESHOLD, NATIVE_MAX_WINDOW, NATIVE_SCHEMA_MAX, NATIVE_SCHEMA_MIN,
+    NativeDeclaration, NativePart, NativeSpec, check_native, default_native_range, frexp,
+    native_coarser_key, native_key, native_upper_bound, native_worst_case_series,
+    unit_can_be_negative,
+};
 pub use policy::Policy;
 pub use rule::{Rule, Target, Violation};
-pub use series::{DEFAULT_MAX_SERIES, series_budget_violation, worst_case_series};
+pub use series::{
+    DEFAULT_MAX_SERIES, series_budget_violation, series_budget_violation_native, worst_case_series,
+};

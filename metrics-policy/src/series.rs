@@ -39,6 +39,25 @@ pub fn series_budget_violation(
     .with_fix("use fewer labels or coarser enums, or raise the budget with `max_series = N`")
 }
 
+/// R9 for a native histogram: its worst case counts `max_buckets` per label set beside the
+/// classic samples ([`crate::native_worst_case_series`]).
+pub fn series_budget_violation_native(
+    name: &str,
+    max_series: usize,
+    buckets: usize,
+    max_buckets: usize,
+) -> Violation {
+    Violation::new(
+        Rule::R9,
+        Target::Name,
+        format!(
+            "family `{name}` exceeds its series budget of {max_series}: its worst case, the product of its label cardinalities times {} samples per label set ({buckets} buckets, +Inf, _sum, _count and up to {max_buckets} native buckets), is larger",
+            buckets + 3 + max_buckets
+        ),
+    )
+    .with_fix("use fewer labels or coarser enums, lower `max_buckets`, or raise the budget with `max_series = N`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use crate::label::LabelDescriptor;
 
 // The kinds, stability levels and roles are the policy's vocabulary: one spelling each,
 // shared by the derive, the descriptors and the catalog schema.
-pub use metrics_policy::{FamilyRole, MetricKind, Stability};
+pub use metrics_policy::{FamilyRole, MetricKind, NativeSpec, Stability};
 
 /// Everything a family declares, as const data.
 #[derive(Debug, Clone, Copy)]
@@ -20,12 +20,16 @@ pub struct FamilyDescriptor {
     pub unit: Option<&'static str>,
     /// The labels, in field order.
     pub labels: &'static [LabelDescriptor],
-    /// Histogram bucket upper bounds (without `+Inf`); empty for other kinds.
+    /// Classic histogram bucket upper bounds (without `+Inf`); empty for other kinds and for a
+    /// native-only histogram.
     pub buckets: &'static [f64],
+    /// The native histogram declaration (`native(...)`) and its storage window, if any.
+    pub native: Option<NativeSpec>,
     /// Number of label combinations: the product of the label cardinalities.
     pub label_sets: usize,
     /// Worst-case exposed samples: `label_sets`, times `buckets + 3` for histograms (each
-    /// declared bucket, `+Inf`, `_sum` and `_count`) (rule R9).
+    /// declared bucket, `+Inf`, `_sum` and `_count`), plus `max_buckets` per label set for a
+    /// native histogram (rule R9).
     pub worst_case_series: usize,
     /// The series budget this family is held to (`max_series`, else the crate policy's default).
     pub max_series: usize,
@@ -71,6 +75,11 @@ impl FamilyDescriptor {
     /// Worst-case series for a family of this kind with these label sets and buckets.
     pub const fn worst_case(kind: MetricKind, label_sets: usize, buckets: usize) -> usize {
         metrics_policy::worst_case_series(kind, label_sets, buckets)
+    }
+
+    /// Worst-case series of a native histogram: `label_sets * (buckets + 3 + max_buckets)`.
+    pub const fn worst_case_native(label_sets: usize, buckets: usize, max_buckets: usize) -> usize {
+        metrics_policy::native_worst_case_series(label_sets, buckets, max_buckets)
     }
 
     /// The label values of series `index` (mixed-radix decode, last label fastest), or `None`

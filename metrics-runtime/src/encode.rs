@@ -1,10 +1,13 @@
-//! The Prometheus text exposition format 0.0.4, written straight from the slots.
+//! The exposition formats, written straight from the slots: Prometheus text 0.0.4,
+//! OpenMetrics 1.0 text (with `_created` lines and exemplars) and, with the `protobuf`
+//! feature, Prometheus' protobuf format (the `proto` module).
 //!
 //! Escaping follows the format's specification: in HELP text a backslash becomes `\\` and a
 //! line feed `\n`; in label values the double quote becomes `\"` as well.
 
 use core::sync::atomic::Ordering;
 
+use crate::exemplar::ExemplarSlot;
 use crate::family::{Family, Slots, rows_sum, rows_sum_f64};
 
 /// The content type of the text exposition format this module writes.
@@ -101,13 +104,23 @@ pub enum Format {
     #[default]
     Text,
     /// OpenMetrics 1.0.0 text: counter families named without `_total` in their metadata,
-    /// `# UNIT` where the name ends in the unit, `"` escaped in HELP, and `# EOF` at the end.
+    /// `# UNIT` where the name ends in the unit, `"` escaped in HELP, `_created` lines and
+    /// exemplars on counters and histogram buckets, and `# EOF` at the end.
     OpenMetrics,
+    /// Prometheus' protobuf format: length-delimited `io.prometheus.client.MetricFamily`
+    /// messages, the one that carries native histograms (feature `protobuf`; without it a
+    /// registry writes text instead, see [`crate::Registry::format_for`], and
+    /// [`Format::negotiate`] never picks it).
+    Protobuf,
 }
 
 /// The content type of OpenMetrics text.
 pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The content type of Prometheus' protobuf format, as Prometheus asks for it.
+pub const PROTOBUF_CONTENT_TYPE: &str =
+    "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
 impl Format {
     /// The `Content-Type` of a response in this format.
@@ -115,32 +128,60 @@ impl Format {
         match self {
             Format::Text => TEXT_CONTENT_TYPE,
             Format::OpenMetrics => OPENMETRICS_CONTENT_TYPE,
+            Format::Protobuf => PROTOBUF_CONTENT_TYPE,
         }
     }
 
-    /// The format a scraper's `Accept` header asks for: OpenMetrics when it lists
-    /// `application/openmetrics-text` with a quality above zero and at least that of the text
-    /// format (`text/plain`, `text/*` or `*/*`); text otherwise.
+    /// The format a scraper's `Accept` header asks for, by quality (`q`, default 1; a range
+    /// with `q=0` or an unreadable `q` is refused), ties going to the richer format:
+    ///
+    /// - protobuf for `application/vnd.google.protobuf` with
+    ///   `proto=io.prometheus.client.MetricFamily` and `encoding=delimited` (feature
+    ///   `protobuf`; Prometheus asks for it first when native histograms are enabled);
+    /// - OpenMetrics for `application/openmetrics-text` (versions 1.0.0 and 0.0.1, or none);
+    /// - text for `text/plain` of any version, `text/*` and `*/*`. A `text/plain;version=1.0.0`
+    ///   request (Prometheus 3, with `escaping=`) gets text 0.0.4, which it accepts: every name
+    ///   this runtime writes is a legacy Prometheus name, so no escaping applies.
+    ///
+    /// Anything else, or no header, gets text.
     pub fn negotiate(accept: Option<&str>) -> Format {
         let Some(accept) = accept else {
             return Format::Text;
         };
-        let (mut openmetrics, mut text) = (0.0f64, 0.0f64);
+        let (mut protobuf, mut openmetrics, mut text) = (0.0f64, 0.0f64, 0.0f64);
         for range in accept.split(',') {
             let mut parts = range.split(';').map(str::trim);
             let media = parts.next().unwrap_or("").to_ascii_lowercase();
-            let q = parts
-                .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
-                .map_or(Some(1.0), |q| q.trim().parse::<f64>().ok())
-                .filter(|q| q.is_finite())
-                .unwrap_or(0.0);
+            let (mut q, mut proto, mut encoding) = (Some(1.0), None, None);
+            for p in parts {
+                let Some((k, v)) = p.split_once('=') else {
+                    continue;
+                };
+                let v = v.trim().trim_matches('"');
+                match k.trim().to_ascii_lowercase().as_str() {
+                    "q" => q = v.parse::<f64>().ok().filter(|q| q.is_finite()),
+                    "proto" => proto = Some(v.to_string()),
+                    "encoding" => encoding = Some(v.to_ascii_lowercase()),
+                    _ => {}
+                }
+            }
+            let q = q.unwrap_or(0.0);
             match media.as_str() {
+                "application/vnd.google.protobuf"
+                    if cfg!(feature = "protobuf")
+                        && proto.as_deref() == Some("io.prometheus.client.MetricFamily")
+                        && encoding.as_deref() == Some("delimited") =>
+                {
+                    protobuf = protobuf.max(q)
+                }
                 "application/openmetrics-text" => openmetrics = openmetrics.max(q),
                 "text/plain" | "text/*" | "*/*" => text = text.max(q),
                 _ => {}
             }
         }
-        if openmetrics > 0.0 && openmetrics >= text {
+        if protobuf > 0.0 && protobuf >= openmetrics && protobuf >= text {
+            Format::Protobuf
+        } else if openmetrics > 0.0 && openmetrics >= text {
             Format::OpenMetrics
         } else {
             Format::Text
@@ -189,11 +230,46 @@ pub fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) -> usize 
     encode_family_as(family, global, out, Format::Text)
 }
 
+/// ` # {trace_id="..."} value timestamp`, the OpenMetrics exemplar of a sample, if stored.
+fn write_exemplar(out: &mut Vec<u8>, slot: Option<&ExemplarSlot>) {
+    let Some(stored) = slot.and_then(ExemplarSlot::load) else {
+        return;
+    };
+    out.extend_from_slice(b" # ");
+    out.extend_from_slice(stored.labels.text.as_bytes());
+    out.push(b' ');
+    write_f64(stored.value, out);
+    out.push(b' ');
+    write_f64(stored.timestamp, out);
+}
+
+/// `name_created{labels} <seconds>`, OpenMetrics' created timestamp of one series.
+fn write_created(out: &mut Vec<u8>, family: &str, global: &str, rendered: &str, created: &[u8]) {
+    out.extend_from_slice(family.as_bytes());
+    out.extend_from_slice(b"_created");
+    write_labels(out, global, rendered, None);
+    out.push(b' ');
+    out.extend_from_slice(created);
+    out.push(b'\n');
+}
+
 /// [`encode_family`] in a chosen format. Returns the number of samples written (each
-/// histogram bucket, `_sum` and `_count` is one), so a caller can count series without
-/// re-reading the output.
+/// histogram bucket, `_sum`, `_count` and `_created` is one), so a caller can count series
+/// without re-reading the output.
+///
+/// OpenMetrics adds, per counter and histogram series, its `_created` line and the stored
+/// exemplars (on the counter sample, on each histogram bucket); text 0.0.4 has neither.
+/// [`Format::Protobuf`] writes one length-delimited `MetricFamily` (feature `protobuf`;
+/// without it, text).
 pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format: Format) -> usize {
+    if format == Format::Protobuf {
+        #[cfg(feature = "protobuf")]
+        return crate::proto::encode_family(family, global, out);
+        #[cfg(not(feature = "protobuf"))]
+        return encode_family_as(family, global, out, Format::Text);
+    }
     let d = family.descriptor();
+    let om = format == Format::OpenMetrics;
     write_header(
         out,
         format,
@@ -203,17 +279,33 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
         &d.exposed_help(),
     );
     let labels = family.rendered_labels();
+    let exemplars = family.exemplar_slots();
+    let created = if om {
+        let mut c = Vec::with_capacity(24);
+        write_f64(family.created(), &mut c);
+        c
+    } else {
+        Vec::new()
+    };
     let mut written = 0;
     match family.slots() {
         Slots::Counter(slots) => {
             let sets = d.label_sets;
+            let base = d.name.strip_suffix("_total").unwrap_or(d.name);
             for (set, rendered) in labels.iter().enumerate() {
                 let Some(rendered) = rendered else { continue };
                 out.extend_from_slice(d.name.as_bytes());
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
                 write_u64(rows_sum(slots, sets, set), out);
-                out.push(b'\n');
+                if om {
+                    write_exemplar(out, exemplars.get(set));
+                    out.push(b'\n');
+                    write_created(out, base, global, rendered, &created);
+                    written += 1;
+                } else {
+                    out.push(b'\n');
+                }
                 written += 1;
             }
         }
@@ -252,6 +344,9 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                     write_labels(out, global, rendered, Some(("le", le)));
                     out.push(b' ');
                     write_u64(cumulative, out);
+                    if om {
+                        write_exemplar(out, exemplars.get(set * width + b));
+                    }
                     out.push(b'\n');
                 }
                 out.extend_from_slice(d.name.as_bytes());
@@ -267,6 +362,10 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 write_u64(cumulative, out);
                 out.push(b'\n');
                 written += le_text.len() + 2;
+                if om {
+                    write_created(out, d.name, global, rendered, &created);
+                    written += 1;
+                }
             }
         }
     }

@@ -47,8 +47,8 @@ macro_rules! build_info {
 pub(crate) struct ScrapeStats {
     pub last_duration_bits: AtomicU64,
     pub last_series: AtomicU64,
-    /// Expositions written in the text format and in OpenMetrics.
-    pub scrapes: [AtomicU64; 2],
+    /// Expositions written in the text format, in OpenMetrics and in protobuf.
+    pub scrapes: [AtomicU64; 3],
 }
 
 pub(crate) fn header(out: &mut Vec<u8>, format: Format, name: &str, kind: &str, help: &str) {
@@ -96,6 +96,10 @@ fn family(
     help: &str,
     samples: &Samples<'_>,
 ) -> usize {
+    #[cfg(feature = "protobuf")]
+    if format == Format::Protobuf {
+        return crate::proto::encode_samples(out, global, name, kind, help, samples);
+    }
     header(out, format, name, kind, help);
     for (labels, value) in samples {
         sample(out, name, global, labels, *value);
@@ -142,7 +146,7 @@ pub(crate) fn encode_self_metrics(
             .collect()
     };
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64;
-    let families: [(&str, &str, &str, Samples<'_>); 7] = [
+    let families: [(&str, &str, &str, Samples<'_>); 8] = [
         (
             "label_overflow_total",
             "counter",
@@ -160,6 +164,12 @@ pub(crate) fn encode_self_metrics(
             "counter",
             "Observations and gauge deltas dropped because they would poison a series: NaN, or a negative value into a histogram of seconds or bytes.",
             vec![(vec![], crate::family::invalid_observations() as f64)],
+        ),
+        (
+            "native_histogram_clamped_total",
+            "counter",
+            "Observations of native histograms beyond their declared range, recorded in the edge bucket of the range.",
+            vec![(vec![], crate::native::native_clamped() as f64)],
         ),
         (
             "timer_dropped_without_labels_total",
@@ -189,6 +199,7 @@ pub(crate) fn encode_self_metrics(
             vec![
                 (vec![("format", "text")], load(&stats.scrapes[0])),
                 (vec![("format", "openmetrics")], load(&stats.scrapes[1])),
+                (vec![("format", "protobuf")], load(&stats.scrapes[2])),
             ],
         ),
     ];

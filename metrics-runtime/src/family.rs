@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use crate::descriptor::FamilyDescriptor;
 use crate::encode;
+use crate::exemplar::{Exemplar, ExemplarSlot, ExemplarSnapshot};
+use crate::native::NativeHistogramSnapshot;
 use crate::shard::{OWNED_ROWS, ROWS};
 
 /// The slots of a family, by kind.
@@ -56,7 +58,19 @@ pub(crate) fn rows_sum_f64(slots: &[AtomicU64], stride: usize, offset: usize) ->
 pub struct Family {
     descriptor: &'static FamilyDescriptor,
     slots: Slots<'static>,
+    /// One exemplar slot per counter series, or per classic bucket (`+Inf` included) of each
+    /// histogram series; empty for gauges.
+    exemplars: &'static [ExemplarSlot],
+    /// Native histogram buckets, `ROWS * label_sets * spec.slots()`; empty unless the family
+    /// declares `native(...)`.
+    native: &'static [AtomicU64],
+    /// When the family last started from zero (seconds since the epoch, as bits): 0 until a
+    /// [`Family::reset`], meaning process start.
+    created_bits: AtomicU64,
     rendered_labels: OnceLock<Box<[Option<Box<str>>]>>,
+    /// Each label set's labels encoded as protobuf `LabelPair` fields, once.
+    #[cfg(feature = "protobuf")]
+    pub(crate) proto_labels: OnceLock<crate::proto::EncodedLabels>,
     bucket_override: OnceLock<Box<[f64]>>,
 }
 
@@ -64,12 +78,75 @@ impl Family {
     /// A family over `'static` storage. Used by generated code.
     #[doc(hidden)]
     pub const fn new(descriptor: &'static FamilyDescriptor, slots: Slots<'static>) -> Self {
+        Self::new_with(descriptor, slots, &[], &[])
+    }
+
+    /// A family over `'static` storage with exemplar slots and native histogram buckets.
+    /// Used by generated code.
+    #[doc(hidden)]
+    pub const fn new_with(
+        descriptor: &'static FamilyDescriptor,
+        slots: Slots<'static>,
+        exemplars: &'static [ExemplarSlot],
+        native: &'static [AtomicU64],
+    ) -> Self {
         Family {
             descriptor,
             slots,
+            exemplars,
+            native,
+            created_bits: AtomicU64::new(0),
             rendered_labels: OnceLock::new(),
+            #[cfg(feature = "protobuf")]
+            proto_labels: OnceLock::new(),
             bucket_override: OnceLock::new(),
         }
+    }
+
+    /// When the family started counting from zero, in seconds since the Unix epoch: the
+    /// process start (its storage is static), or the last [`Family::reset`]. Exposed as
+    /// OpenMetrics `_created` and protobuf `created_timestamp` of counters and histograms.
+    pub fn created(&self) -> f64 {
+        match self.created_bits.load(Ordering::Relaxed) {
+            0 => crate::created::process_start_seconds(),
+            bits => f64::from_bits(bits),
+        }
+    }
+
+    /// The exemplar slots: one per counter series, one per classic bucket (with `+Inf`) of
+    /// each histogram series.
+    pub fn exemplar_slots(&self) -> &'static [ExemplarSlot] {
+        self.exemplars
+    }
+
+    /// The exemplar stored for series `index` (a counter), or for its bucket `bucket` (a
+    /// histogram; the last one is `+Inf`).
+    pub fn exemplar(&self, index: usize, bucket: usize) -> Option<ExemplarSnapshot> {
+        let slot = match self.slots {
+            Slots::Histogram { .. } => index * (self.descriptor.buckets.len() + 1) + bucket,
+            _ => index,
+        };
+        self.exemplars.get(slot)?.snapshot()
+    }
+
+    /// The native histogram of label set `index` as exposed (after schema reduction), or
+    /// `None` when the family declares no `native(...)`.
+    pub fn native_value(&self, index: usize) -> Option<NativeHistogramSnapshot> {
+        let spec = self.descriptor.native.as_ref()?;
+        if index >= self.descriptor.label_sets || self.native.is_empty() {
+            return None;
+        }
+        Some(crate::native::read(
+            spec,
+            self.native,
+            self.descriptor.label_sets,
+            index,
+        ))
+    }
+
+    /// The native histogram storage (see [`crate::native`]).
+    pub fn native_slots(&self) -> &'static [AtomicU64] {
+        self.native
     }
 
     /// What the family declares.
@@ -179,6 +256,10 @@ impl Family {
                 zero(sums);
             }
         }
+        zero(self.native);
+        self.exemplars.iter().for_each(ExemplarSlot::clear);
+        self.created_bits
+            .store(crate::created::now_seconds().to_bits(), Ordering::Relaxed);
     }
 
     /// The counter value of label set `index`, the sum of its rows (0 for other kinds or out
@@ -285,6 +366,53 @@ static INVALID_OBSERVATIONS: AtomicU64 = AtomicU64::new(0);
 /// `Registry::with_self_metrics` as `<prefix>invalid_observations_total`.
 pub fn invalid_observations() -> u64 {
     INVALID_OBSERVATIONS.load(Ordering::Relaxed)
+}
+
+/// Counts one dropped observation (see [`invalid_observations`]).
+#[cold]
+pub(crate) fn count_invalid() {
+    INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// [`counter_add`], then `ex` stored as the series' exemplar with the value `n`.
+#[inline]
+pub fn counter_add_exemplar(
+    slots: &[AtomicU64],
+    sets: usize,
+    index: usize,
+    n: u64,
+    exemplars: &[ExemplarSlot],
+    ex: &Exemplar,
+) {
+    counter_add(slots, sets, index, n);
+    if let Some(slot) = exemplars.get(index) {
+        slot.record(ex, n as f64);
+    }
+}
+
+/// Stores `ex` as the exemplar of the classic bucket `value` fell in (after the observation
+/// itself was recorded); nothing for an observation that was dropped as invalid.
+#[inline]
+pub fn histogram_exemplar(
+    exemplars: &[ExemplarSlot],
+    width: usize,
+    bounds: &[f64],
+    index: usize,
+    value: f64,
+    nonnegative: bool,
+    ex: &Exemplar,
+) {
+    if value.is_nan() || (nonnegative && value < 0.0) {
+        return;
+    }
+    let mut b = 0;
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    while b < bounds.len() && !(value <= bounds[b]) {
+        b += 1;
+    }
+    if let Some(slot) = exemplars.get(index * width + b) {
+        slot.record(ex, value);
+    }
 }
 
 #[inline(always)]

@@ -37,13 +37,20 @@ mod collector;
 mod component;
 #[cfg(feature = "config")]
 pub mod config;
+mod created;
 mod descriptor;
 pub mod encode;
+mod exemplar;
 mod extras;
 mod family;
 #[cfg(feature = "axum")]
 pub mod http;
 mod label;
+pub mod native;
+#[cfg(feature = "protobuf")]
+pub mod proto;
+#[cfg(feature = "push")]
+pub mod push;
 mod registry;
 pub mod shard;
 mod timer;
@@ -55,12 +62,15 @@ pub use collector::FamilyCollector;
 pub use component::Component;
 #[cfg(feature = "config")]
 pub use config::{AuthConfig, ConfigError, MetricsConfig};
-pub use descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
+pub use created::process_start_seconds;
+pub use descriptor::{FamilyDescriptor, FamilyRole, MetricKind, NativeSpec, Stability};
 pub use encode::Format;
+pub use exemplar::{EXEMPLAR_MAX_RUNES, Exemplar, ExemplarError, ExemplarSlot, ExemplarSnapshot};
 pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
 pub use family::{Family, HistogramSnapshot, Slots, invalid_observations};
 pub use label::{LabelDescriptor, LabelValue};
 pub use metrics_macros::{LabelValue, MetricFamily};
+pub use native::{NativeHistogramSnapshot, native_clamped};
 pub use registry::{Registry, RegistryError, encode_text};
 pub use timer::Timer;
 
@@ -97,9 +107,14 @@ pub trait HistogramFamily: MetricFamily {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::capped::{CAPPED_LABELS, CappedIndex, CappedInfo, Interner, OVERFLOW_VALUE};
-    pub use crate::descriptor::{FamilyDescriptor, FamilyRole, MetricKind, Stability};
-    pub use crate::family::{Family, Slots, counter_add, gauge_add, gauge_set, histogram_observe};
+    pub use crate::descriptor::{FamilyDescriptor, FamilyRole, MetricKind, NativeSpec, Stability};
+    pub use crate::exemplar::{Exemplar, ExemplarSlot};
+    pub use crate::family::{
+        Family, Slots, counter_add, counter_add_exemplar, gauge_add, gauge_set, histogram_exemplar,
+        histogram_observe,
+    };
     pub use crate::label::{LabelDescriptor, LabelValue};
+    pub use crate::native::histogram_observe_native;
     pub use crate::registry::FAMILIES;
     pub use crate::shard::ROWS as SHARD_ROWS;
     pub use crate::timer::Timer;

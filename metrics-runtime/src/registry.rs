@@ -360,14 +360,27 @@ impl Registry {
         self.encode_into_as(out, Format::Text);
     }
 
-    /// The format this registry can write when `wanted` is asked for: OpenMetrics only when no
-    /// hand-written `prometheus` registry is attached (its encoder writes the text format).
+    /// The format this registry can write when `wanted` is asked for: OpenMetrics and
+    /// protobuf only when no hand-written `prometheus` registry is attached (its encoder writes
+    /// the text format), protobuf only with the `protobuf` feature.
     pub fn format_for(&self, wanted: Format) -> Format {
         #[cfg(feature = "prometheus")]
         if self.prometheus.is_some() {
             return Format::Text;
         }
+        if wanted == Format::Protobuf && !cfg!(feature = "protobuf") {
+            return Format::Text;
+        }
         wanted
+    }
+
+    /// The exposition of every family in `format` (after [`Registry::format_for`]), as the
+    /// bytes of a response body: text, OpenMetrics, or delimited protobuf messages. Serve it
+    /// with `self.format_for(format).content_type()`.
+    pub fn encode(&self, format: Format) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 * 1024);
+        self.encode_into_as(&mut out, format);
+        out
     }
 
     /// Appends the exposition of every family to `out` in `format` (see [`Registry::format_for`]).
@@ -413,11 +426,16 @@ impl Registry {
                 .last_duration_bits
                 .store(started.elapsed().as_secs_f64().to_bits(), Ordering::Relaxed);
         }
-        self.stats.scrapes[usize::from(format == Format::OpenMetrics)]
-            .fetch_add(1, Ordering::Relaxed);
+        let by_format = match format {
+            Format::Text => 0,
+            Format::OpenMetrics => 1,
+            Format::Protobuf => 2,
+        };
+        self.stats.scrapes[by_format].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The exposition of every family in `format`, as a string.
+    /// The exposition of every family in `format`, as a string: for the text formats (protobuf
+    /// is binary, see [`Registry::encode`]).
     pub fn encode_as(&self, format: Format) -> String {
         let mut out = Vec::with_capacity(64 * 1024);
         self.encode_into_as(&mut out, format);

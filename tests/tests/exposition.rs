@@ -160,7 +160,12 @@ fn exposition_is_exact_valid_and_interoperable() {
     insta::assert_snapshot!("exposition", text);
     // The same slots as OpenMetrics: counter families without `_total` in their metadata,
     // UNIT where the name ends in it, `# EOF` last.
+    // `_created` (process start) per counter and histogram series, normalised.
     let om = reg.encode_as(metrics_runtime::Format::OpenMetrics);
+    let mut created = Vec::new();
+    metrics_runtime::encode::write_f64(metrics_runtime::process_start_seconds(), &mut created);
+    let created = String::from_utf8(created).expect("ascii");
+    let om = om.replace(&format!(" {created}\n"), " <created>\n");
     insta::assert_snapshot!("openmetrics", om);
 
     // The real promtool accepts it without a single lint.

@@ -52,6 +52,7 @@ fn family_with_help(name: &str, help: &str) -> &'static Family {
         unit: None,
         labels: &[],
         buckets: &[],
+        native: None,
         label_sets: 1,
         worst_case_series: 1,
         max_series: 1,
