@@ -8,6 +8,7 @@
 //! | --- | --- | --- |
 //! | counter | `sum by (<labels>) (rate(<name>[$__rate_interval]))`: the rate by every label | ops/s (bytes/s for byte counters) |
 //! | histogram | `histogram_quantile(q, sum by (le) (rate(<name>_bucket[$__rate_interval])))` for p50, p95, p99 | the family's unit |
+//! | native histogram | `histogram_quantile(q, sum(rate(<name>[$__rate_interval])))` over the native series | the family's unit |
 //! | gauge with role `lag`, `position` or `timestamp` | `max by (<labels>) (<name>)`: the furthest behind, the furthest applied, the latest | the family's unit (a date for `timestamp`) |
 //! | gauge with role `in_flight`, `info` or `state` | `sum by (<labels>) (<name>)`: work in progress everywhere, how many instances report each fact or are in each state | the family's unit |
 //! | any other gauge | `sum by (<labels>) (<name>)`, or `max by` for a gauge in `seconds` or a `ratio` (an age or a fraction does not add up) | the family's unit |
@@ -102,13 +103,19 @@ pub fn queries(f: &Family) -> Vec<(String, String)> {
         Kind::Histogram => QUANTILES
             .iter()
             .map(|(name, q)| {
-                (
+                let expr = if f.native.is_some() {
+                    // The native series, one per label set: summed as whole histograms.
+                    format!(
+                        "histogram_quantile({q}, sum(rate({}[$__rate_interval])))",
+                        f.name
+                    )
+                } else {
                     format!(
                         "histogram_quantile({q}, sum by (le) (rate({}_bucket[$__rate_interval])))",
                         f.name
-                    ),
-                    name.to_string(),
-                )
+                    )
+                };
+                (expr, name.to_string())
             })
             .collect(),
         Kind::Gauge => {
@@ -457,6 +464,7 @@ mod tests {
             prefix: Some("pay_".to_string()),
             stability_in_help: true,
             declared_by: None,
+            native: None,
         }
     }
 
@@ -571,6 +579,16 @@ mod tests {
         assert_eq!(
             q(Kind::Histogram, Role::None, &["a"])[1],
             "histogram_quantile(0.95, sum by (le) (rate(pay_x_bucket[$__rate_interval])))"
+        );
+        let mut native = family("pay_x", Kind::Histogram, Role::None, &["a"]);
+        native.native = Some(crate::schema::NativeHistogram {
+            schema: 3,
+            zero_threshold: 1e-9,
+            max_buckets: 160,
+        });
+        assert_eq!(
+            queries(&native)[1].0,
+            "histogram_quantile(0.95, sum(rate(pay_x[$__rate_interval])))"
         );
         assert_eq!(q(Kind::Gauge, Role::Lag, &["p"]), ["max by (p) (pay_x)"]);
         assert_eq!(

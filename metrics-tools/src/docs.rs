@@ -227,8 +227,14 @@ pub fn series_formula(d: &Family) -> String {
         1 => format!("{} label sets", d.label_sets),
         _ => format!("{} = {} label sets", factors.join(" × "), d.label_sets),
     };
-    match d.kind {
-        Kind::Histogram => format!(
+    match (d.kind, &d.native) {
+        (Kind::Histogram, Some(n)) => format!(
+            "{sets} × ({} bounds + `+Inf` + `_sum` + `_count` + {} native buckets) = {}",
+            d.buckets.len(),
+            n.max_buckets,
+            d.worst_case_series
+        ),
+        (Kind::Histogram, None) => format!(
             "{sets} × ({} bounds + `+Inf` + `_sum` + `_count`) = {}",
             d.buckets.len(),
             d.worst_case_series
@@ -283,8 +289,25 @@ fn write_family(out: &mut String, d: &Family) -> std::fmt::Result {
     }
     writeln!(out, "| labels | {} |", label_names(d))?;
     if d.kind == Kind::Histogram {
-        let bounds: Vec<String> = d.buckets.iter().map(f64::to_string).collect();
-        writeln!(out, "| buckets | `{}`, `+Inf` |", bounds.join("`, `"))?;
+        if d.buckets.is_empty() && d.native.is_some() {
+            writeln!(
+                out,
+                "| buckets | native only: text scrapes get `+Inf`, `_sum`, `_count` |"
+            )?;
+        } else {
+            let bounds: Vec<String> = d.buckets.iter().map(f64::to_string).collect();
+            writeln!(out, "| buckets | `{}`, `+Inf` |", bounds.join("`, `"))?;
+        }
+    }
+    if let Some(n) = &d.native {
+        writeln!(
+            out,
+            "| native histogram | schema {} (×{:.4} per bucket), zero threshold {}, at most {} buckets (exposed over protobuf) |",
+            n.schema,
+            n.growth_factor(),
+            n.zero_threshold,
+            n.max_buckets
+        )?;
     }
     writeln!(out, "| worst-case series | {} |", series_formula(d))?;
     writeln!(out, "| series budget | {} |", d.max_series)?;

@@ -16,6 +16,7 @@
 //! | counter | `<level>:<name>:rate5m`, the per-second rate by every label (`<name>` without `_total`) |
 //! | counter without a unit, or histogram, with declared error values ([`error_split`]) | `job:<name>_errors:rate5m` and `job:<name>_errors:ratio_rate5m`, errors over all outcomes |
 //! | histogram | `<level>:<name>_bucket:rate5m`, then `job:<name>:p50_rate5m`, `p95`, `p99` (and per label set when a family has at most [`QUANTILES_PER_SET_MAX`] label sets) |
+//! | native histogram (alone or with classic buckets) | `<level>:<name>:rate5m` over the native series (`rate(<name>[5m])`, no `_bucket`, no `le`), then the same quantiles from it |
 //! | histogram with declared error values no counter of its component carries | `<level>:<stem>:rate5m` from `_count` (`<stem>` is the name without its unit: `pay_charge` from `pay_charge_seconds`), so its errors get a ratio too |
 //! | gauge with role `lag` | `<level>:<name>:max` and `<level>:<name>:deriv5m` |
 //! | gauge with role `position` | `<level>:<name>:max` |
@@ -364,11 +365,24 @@ fn component_rules(c: &Component) -> (Vec<Rule>, Vec<Rule>) {
 }
 
 fn histogram_rules(f: &Family, labels: &[&str], lvl: &str, recording: &mut Vec<Rule>) {
-    let buckets = format!("{lvl}:{}_bucket:rate5m", f.name);
-    recording.push(record(
-        buckets.clone(),
-        format!("sum without (instance) (rate({}_bucket[5m]))", f.name),
-    ));
+    // A native histogram (alone or beside classic buckets) is one series per label set, named
+    // as declared, which Prometheus stores instead of the `_bucket` series when it scrapes
+    // protobuf with native histograms enabled: rates and quantiles read it, without `le`.
+    let buckets = if f.native.is_some() {
+        let rate = format!("{lvl}:{}:rate5m", f.name);
+        recording.push(record(
+            rate.clone(),
+            format!("sum without (instance) (rate({}[5m]))", f.name),
+        ));
+        rate
+    } else {
+        let buckets = format!("{lvl}:{}_bucket:rate5m", f.name);
+        recording.push(record(
+            buckets.clone(),
+            format!("sum without (instance) (rate({}_bucket[5m]))", f.name),
+        ));
+        buckets
+    };
     let job_buckets = if labels.is_empty() {
         buckets.clone()
     } else {
@@ -602,6 +616,7 @@ mod tests {
             prefix: Some("pay_".to_string()),
             stability_in_help: false,
             declared_by: None,
+            native: None,
         }
     }
 
@@ -924,6 +939,43 @@ mod tests {
             );
         }
         assert_eq!(alert_names(&alerts), ["PayAHigh"]);
+    }
+
+    #[test]
+    fn native_histograms_are_read_as_native_series() {
+        let mut h = family(
+            "pay_latency_seconds",
+            Kind::Histogram,
+            Role::None,
+            vec![label("route", &["a", "b"])],
+        );
+        h.native = Some(crate::schema::NativeHistogram {
+            schema: 3,
+            zero_threshold: 1e-9,
+            max_buckets: 160,
+        });
+        let groups = groups(&[&component(vec![h])]);
+        let exprs: Vec<(String, String)> = groups
+            .iter()
+            .flat_map(|g| g.rules.iter())
+            .filter_map(|r| match r {
+                Rule::Record { record, expr } => Some((record.clone(), expr.clone())),
+                Rule::Alert { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            exprs[0],
+            (
+                "job_route:pay_latency_seconds:rate5m".to_string(),
+                "sum without (instance) (rate(pay_latency_seconds[5m]))".to_string()
+            )
+        );
+        assert!(exprs.iter().any(|(r, e)| r == "job:pay_latency_seconds:p95_rate5m"
+            && e == "histogram_quantile(0.95, sum without (route) (job_route:pay_latency_seconds:rate5m))"));
+        assert!(
+            exprs.iter().all(|(_, e)| !e.contains("_bucket")),
+            "{exprs:#?}"
+        );
     }
 
     #[test]

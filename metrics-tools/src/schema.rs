@@ -57,15 +57,15 @@ pub struct Component {
     pub families: Vec<Family>,
 }
 
+/// What a family means where rules and dashboards depend on it (`lag`, `position`,
+/// `in_flight`, `info`, `state`, `timestamp`, `spikes`; `none` when undeclared): the
+/// policy's type.
+pub use metrics_policy::FamilyRole as Role;
 /// The Prometheus type of a family (`counter`, `gauge`, `histogram`): the policy's type.
 pub use metrics_policy::MetricKind as Kind;
 /// A family's stability level (`alpha`, `beta`, `stable`), as Kubernetes grades metrics: the
 /// policy's type. `diff` grades changes by it.
 pub use metrics_policy::Stability;
-/// What a family means where rules and dashboards depend on it (`lag`, `position`,
-/// `in_flight`, `info`, `state`, `timestamp`, `spikes`; `none` when undeclared): the
-/// policy's type.
-pub use metrics_policy::FamilyRole as Role;
 
 fn is_no_role(role: &Role) -> bool {
     *role == Role::None
@@ -89,9 +89,15 @@ pub struct Family {
     /// The labels, in declaration order.
     #[serde(default)]
     pub labels: Vec<Label>,
-    /// Histogram bucket upper bounds, without `+Inf`; empty for other types.
+    /// Classic histogram bucket upper bounds, without `+Inf`; empty for other types and for a
+    /// native-only histogram.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<f64>,
+    /// The native (exponential) histogram settings, when the family declares one
+    /// (`#[metric(histogram, native(...))]`): exposed over protobuf, beside the classic
+    /// `buckets` when those are declared too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native: Option<NativeHistogram>,
     /// Number of label combinations (derived).
     #[serde(default)]
     pub label_sets: usize,
@@ -122,6 +128,25 @@ pub struct Family {
     /// The Rust type declaring the family, with its module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_by: Option<String>,
+}
+
+/// A native histogram's declaration, as the catalog records it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NativeHistogram {
+    /// The schema observations are recorded at, -4..=8 (`2^(2^-schema)` per bucket).
+    pub schema: i32,
+    /// Observations with `|v|` up to this count in the zero bucket.
+    pub zero_threshold: f64,
+    /// The most buckets one series exposes (more are merged by lowering the schema).
+    pub max_buckets: u32,
+}
+
+impl NativeHistogram {
+    /// The growth factor from one bucket boundary to the next: `2^(2^-schema)`.
+    pub fn growth_factor(&self) -> f64 {
+        2f64.powf(2f64.powi(-self.schema))
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -242,8 +267,13 @@ impl Family {
     /// Recomputes `label_sets` and `worst_case_series` from the labels and buckets.
     fn derive_counts(&mut self) {
         self.label_sets = self.labels.iter().map(Label::cardinality).product();
-        self.worst_case_series = match self.kind {
-            Kind::Histogram => self.label_sets * (self.buckets.len() + 3),
+        self.worst_case_series = match (self.kind, &self.native) {
+            (Kind::Histogram, Some(n)) => metrics_runtime::FamilyDescriptor::worst_case_native(
+                self.label_sets,
+                self.buckets.len(),
+                n.max_buckets as usize,
+            ),
+            (Kind::Histogram, None) => self.label_sets * (self.buckets.len() + 3),
             _ => self.label_sets,
         };
     }
@@ -257,6 +287,11 @@ impl Family {
             unit: d.unit.map(str::to_string),
             labels: d.labels.iter().map(Label::from_descriptor).collect(),
             buckets: d.buckets.to_vec(),
+            native: d.native.map(|n| NativeHistogram {
+                schema: n.schema,
+                zero_threshold: n.zero_threshold,
+                max_buckets: n.max_buckets,
+            }),
             label_sets: 0,
             worst_case_series: 0,
             max_series: d.max_series,

@@ -405,3 +405,42 @@ fn the_report_serializes_for_format_json() {
     assert_eq!(value["distinct_values"], 1);
     assert_eq!(json["compliant"], false);
 }
+
+#[test]
+fn a_native_histogram_text_exposition_is_compliant() {
+    // A native-only histogram scraped as text is `+Inf`, `_sum` and `_count` per label set:
+    // compliant, within the budget that counts its native buckets.
+    let native = Catalog::from_json(
+        r#"{ "schema_version": 1, "components": [ { "name": "n", "families": [
+            { "name": "trc_wait_seconds", "type": "histogram", "max_series": 400,
+              "native": { "schema": 3, "zero_threshold": 1e-9, "max_buckets": 160 },
+              "labels": [ { "name": "queue", "values": [ { "value": "a" }, { "value": "b" } ] } ] }
+        ] } ] }"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let family = native
+        .families()
+        .next()
+        .map(|f| (f.worst_case_series, f.native));
+    assert_eq!(
+        family,
+        Some((
+            2 * (3 + 160),
+            Some(crate::schema::NativeHistogram {
+                schema: 3,
+                zero_threshold: 1e-9,
+                max_buckets: 160
+            })
+        ))
+    );
+    let mut text = String::from("# TYPE trc_wait_seconds histogram\n");
+    for q in ["a", "b"] {
+        text.push_str(&format!(
+            "trc_wait_seconds_bucket{{queue=\"{q}\",le=\"+Inf\"}} 3\n"
+        ));
+        text.push_str(&format!("trc_wait_seconds_sum{{queue=\"{q}\"}} 0.5\n"));
+        text.push_str(&format!("trc_wait_seconds_count{{queue=\"{q}\"}} 3\n"));
+    }
+    let r = check_with(&native, "n", &text);
+    assert!(r.findings.is_empty(), "{}", r.to_text(false));
+}
