@@ -10,6 +10,7 @@
 //! An [`Exemplar`] is validated and rendered once when it is built; recording it clones an
 //! `Arc` and reads the clock.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
 
 /// OpenMetrics: "The combined length of the label names and values of an Exemplar's LabelSet
@@ -185,12 +186,21 @@ pub struct ExemplarSnapshot {
 /// The exemplar storage of one counter series or one histogram bucket. Const-constructible
 /// and all zeroes, so a family's slots sit in `.bss` and cost no memory until written.
 #[derive(Debug, Default)]
-pub struct ExemplarSlot(Mutex<Option<Stored>>);
+pub struct ExemplarSlot {
+    slot: Mutex<Option<Stored>>,
+    /// Whether the slot has ever held an exemplar: an encoder reads it (a plain load) and
+    /// takes the lock only when it is set, so a scrape of families without exemplars takes
+    /// no lock at all.
+    present: AtomicBool,
+}
 
 impl ExemplarSlot {
     /// An empty slot.
     pub const fn new() -> Self {
-        ExemplarSlot(Mutex::new(None))
+        ExemplarSlot {
+            slot: Mutex::new(None),
+            present: AtomicBool::new(false),
+        }
     }
 
     /// Stores `ex` with `value`, unless another thread holds the slot right now.
@@ -202,17 +212,24 @@ impl ExemplarSlot {
             value,
             timestamp,
         };
-        match self.0.try_lock() {
+        match self.slot.try_lock() {
             Ok(mut g) => *g = Some(stored),
             // Nothing panics while holding the lock; a poisoned slot is still a slot.
             Err(TryLockError::Poisoned(p)) => *p.into_inner() = Some(stored),
-            Err(TryLockError::WouldBlock) => {}
+            Err(TryLockError::WouldBlock) => return,
+        }
+        if !self.present.load(Ordering::Relaxed) {
+            self.present.store(true, Ordering::Release);
         }
     }
 
     /// The stored exemplar, if any (waits for a concurrent writer, which is brief).
+    #[inline]
     pub(crate) fn load(&self) -> Option<Stored> {
-        match self.0.lock() {
+        if !self.present.load(Ordering::Acquire) {
+            return None;
+        }
+        match self.slot.lock() {
             Ok(g) => g.clone(),
             Err(p) => p.into_inner().clone(),
         }
@@ -220,7 +237,10 @@ impl ExemplarSlot {
 
     /// Empties the slot.
     pub(crate) fn clear(&self) {
-        match self.0.lock() {
+        if !self.present.load(Ordering::Acquire) {
+            return;
+        }
+        match self.slot.lock() {
             Ok(mut g) => *g = None,
             Err(p) => *p.into_inner() = None,
         }

@@ -315,32 +315,33 @@ pub(crate) fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) ->
             for (set, l) in labels.iter().enumerate() {
                 let Some(l) = l else { continue };
                 let sum = rows_sum_f64(sums, sets, set);
-                let stored: Vec<Option<Stored>> = (0..=bounds.len())
-                    .map(|b| exemplars.get(set * width + b).and_then(ExemplarSlot::load))
-                    .collect();
+                let exemplar_of =
+                    |b: usize| exemplars.get(set * width + b).and_then(ExemplarSlot::load);
                 let snap = native.map(|n| crate::native::read(n, family.native_slots(), sets, set));
                 let guess = global.len() + l.len() + 24 + 16 * (bounds.len() + 1);
                 nested(out, 4, guess, |out| {
                     out.extend_from_slice(&global);
                     out.extend_from_slice(l);
                     nested(out, 7, guess, |out| {
+                        // Fields may come in any order: the buckets first, so the count is
+                        // known when it is written and nothing is buffered.
                         let mut cumulative = 0u64;
-                        let mut bucket_fields = Vec::new();
-                        for (b, ex) in stored.iter().enumerate() {
+                        for b in 0..=bounds.len() {
                             cumulative = cumulative.wrapping_add(rows_sum(
                                 buckets,
                                 sets * width,
                                 set * width + b,
                             ));
+                            let ex = exemplar_of(b);
                             let bound = bounds.get(b).copied();
                             // `+Inf` is implied, written only to carry its exemplar.
                             if !classic || (bound.is_none() && ex.is_none()) {
                                 continue;
                             }
-                            nested(&mut bucket_fields, 3, 24, |o| {
+                            nested(out, 3, 20, |o| {
                                 uint(o, 1, cumulative);
                                 double(o, 2, bound.unwrap_or(f64::INFINITY));
-                                if let Some(ex) = ex {
+                                if let Some(ex) = &ex {
                                     exemplar(o, 3, ex);
                                 }
                             });
@@ -348,7 +349,6 @@ pub(crate) fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) ->
                         let count = snap.as_ref().map_or(cumulative, |s| s.count());
                         uint(out, 1, count);
                         double(out, 2, sum);
-                        out.extend_from_slice(&bucket_fields);
                         if let Some(s) = &snap {
                             sint(out, 5, i64::from(s.schema));
                             double(out, 6, s.zero_threshold);
@@ -376,9 +376,10 @@ pub(crate) fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) ->
                                     sint(out, delta_field, delta);
                                 }
                             }
-                            let mut native_ex: Vec<&Stored> = stored.iter().flatten().collect();
+                            let mut native_ex: Vec<Stored> =
+                                (0..=bounds.len()).filter_map(exemplar_of).collect();
                             native_ex.sort_by(|a, b| a.value.total_cmp(&b.value));
-                            for ex in native_ex {
+                            for ex in &native_ex {
                                 exemplar(out, 16, ex);
                             }
                         }
