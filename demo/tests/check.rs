@@ -504,6 +504,82 @@ fn a_malformed_exposition_is_bad_input() {
     assert!(stderr(&out).contains("unterminated"), "{}", stderr(&out));
 }
 
+/// Runs `check --component scheduler - ARGS` with `text` on standard input.
+fn check_stdin(text: String, extra: &[&str]) -> Output {
+    let mut child = bin()
+        .args(["check", "--component", "scheduler", "-"])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn check");
+    let mut pipe = child.stdin.take().expect("stdin");
+    // The check may stop reading at its limit: a broken pipe is expected then.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(text.as_bytes());
+    });
+    let out = child.wait_with_output().expect("check ends");
+    let _ = writer.join();
+    out
+}
+
+/// A scrape is read whole or refused: over `--max-bytes` (64 MiB unless given) it is bad
+/// input, on standard input as in a file, never judged on the part that fit. Here the part
+/// that fits is compliant and the violation comes after it.
+#[test]
+fn a_scrape_over_the_size_limit_is_bad_input_never_compliant() {
+    let compliant = sample(&["scheduler"]);
+    let text = format!(
+        "{compliant}# {}\n# TYPE myapp_logins_total counter\nmyapp_logins_total{{email=\"someone@example.com\"}} 1\n",
+        "p".repeat(200)
+    );
+    let limit = (compliant.len() + 100).to_string();
+    let max = ["--max-bytes", limit.as_str()];
+    let out = check_stdin(text.clone(), &max);
+    assert_bad_input(
+        &out,
+        &format!("standard input is larger than {limit} bytes (raise it with --max-bytes)"),
+        "stdin over the limit",
+    );
+    let path = scratch("over-the-limit.prom", &text);
+    let out = run(&[
+        "check",
+        "--component",
+        "scheduler",
+        "--file",
+        path.to_str().expect("UTF-8 path"),
+        "--max-bytes",
+        &limit,
+    ]);
+    assert_bad_input(&out, "is larger than", "file over the limit");
+    // Read whole (the default limit), the violation is found.
+    let out = check_stdin(text, &[]);
+    assert_exit(&out, 1, "stdin within the limit");
+    assert!(
+        stdout(&out).contains("violation [forbidden_label] `myapp_logins_total`"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_timeout_out_of_range_is_bad_input() {
+    let path = scratch("timeout.prom", &sample(&["scheduler"]));
+    for timeout in ["1e20", "1e-12", "inf"] {
+        let out = run(&[
+            "check",
+            "--component",
+            "scheduler",
+            "--file",
+            path.to_str().expect("UTF-8 path"),
+            "--timeout",
+            timeout,
+        ]);
+        assert_bad_input(&out, "is out of range", timeout);
+    }
+}
+
 #[test]
 fn an_unknown_component_is_bad_input() {
     let out = check_text(

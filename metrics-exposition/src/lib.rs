@@ -9,16 +9,73 @@
 //! `\\`, `\"` and `\n`, values as floats (`NaN`, `+Inf`, `-Inf` included), an optional
 //! integer timestamp, at most one HELP and one TYPE per family, TYPE before the family's
 //! samples, a family's samples contiguous, and no series twice.
+//!
+//! # Cost
+//!
+//! A checker reads what an exporter, possibly a hostile one, sends, so its cost is bounded by
+//! the input:
+//!
+//! - **Time** is linear in the input, including in the labels of one line (a repeated label
+//!   name is found with a hash set, not by comparing every pair), and [`parse_until`] stops
+//!   at a deadline.
+//! - **Memory** is the input plus 48 bytes per sample ([`Sample`] borrows its name, labels
+//!   and timestamp from the input instead of copying them; only a sample whose label values
+//!   hold escapes keeps an unescaped copy) plus about 100 bytes per family; "no series twice"
+//!   is checked with 8 bytes per sample, freed before [`parse`] returns.
+//! - **Messages** quote at most [`EXCERPT_CHARS`] characters of input, escaped ([`excerpt`]),
+//!   so a 200 MB line never comes back as 200 MB of error.
+//!
+//! ```
+//! let text = "# TYPE a_total counter\na_total{x=\"1\"} 3\n";
+//! let exposition = metrics_exposition::parse(text).map_err(|e| e.to_string())?;
+//! let family = exposition.family("a_total").ok_or("no family")?;
+//! assert_eq!(family.kind, "counter");
+//! assert_eq!(family.samples[0].label("x"), Some("1"));
+//! # Ok::<(), String>(())
+//! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+mod excerpt;
+mod line;
+mod series;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::Instant;
+
+pub use excerpt::{EXCERPT_CHARS, Excerpt, describe_char, excerpt};
+use line::{RawLabels, is_label_byte, is_metric_byte, past};
 
 /// A parse failure: the 1-based line and what is wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// 1-based line number.
     pub line: usize,
-    /// What is wrong.
+    /// What is wrong; quotes of the input are [`excerpt`]s.
     pub message: String,
+    timed_out: bool,
+}
+
+impl ParseError {
+    fn new(line: usize, message: String) -> Self {
+        ParseError {
+            line,
+            message,
+            timed_out: false,
+        }
+    }
+
+    fn timed_out(line: usize) -> Self {
+        ParseError {
+            line,
+            message: "the deadline passed before the input was parsed".to_string(),
+            timed_out: true,
+        }
+    }
+
+    /// Whether [`parse_until`] stopped at its deadline (the input may be valid).
+    pub fn is_timeout(&self) -> bool {
+        self.timed_out
+    }
 }
 
 impl std::fmt::Display for ParseError {
@@ -29,89 +86,167 @@ impl std::fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// One sample line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
+/// One sample line. It borrows from the text it was parsed from.
+#[derive(Clone)]
+pub struct Sample<'a> {
     /// The sample's metric name (`x_bucket` for a histogram bucket of family `x`).
-    pub name: String,
-    /// Label pairs in the order written.
-    pub labels: Vec<(String, String)>,
+    pub name: &'a str,
     /// The value.
     pub value: f64,
-    /// The optional timestamp in milliseconds.
-    pub timestamp: Option<i64>,
     /// 1-based line number.
     pub line: usize,
+    rest: Rest<'a>,
 }
 
-impl Sample {
+/// What a sample keeps of its line besides the name and the value.
+#[derive(Clone)]
+enum Rest<'a> {
+    /// The validated text after the name (labels without escapes, value, timestamp).
+    Raw(&'a str),
+    /// Labels whose values held escapes, unescaped, and the timestamp.
+    Unescaped(Box<Unescaped<'a>>),
+}
+
+#[derive(Clone)]
+struct Unescaped<'a> {
+    labels: Vec<(&'a str, String)>,
+    timestamp: Option<i64>,
+}
+
+impl<'a> Sample<'a> {
+    /// Label pairs in the order written, values unescaped.
+    pub fn labels(&self) -> Labels<'_> {
+        Labels(match &self.rest {
+            Rest::Raw(rest) => LabelsInner::Raw(RawLabels::new(rest)),
+            Rest::Unescaped(u) => LabelsInner::Unescaped(u.labels.iter()),
+        })
+    }
+
     /// The value of label `name`.
     pub fn label(&self, name: &str) -> Option<&str> {
-        self.labels
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.labels().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// The optional timestamp in milliseconds.
+    pub fn timestamp(&self) -> Option<i64> {
+        match &self.rest {
+            Rest::Raw(rest) => {
+                let mut tokens = RawLabels::new(rest).after().split([' ', '\t']);
+                let _value = tokens.find(|t| !t.is_empty());
+                tokens.find(|t| !t.is_empty()).and_then(|t| t.parse().ok())
+            }
+            Rest::Unescaped(u) => u.timestamp,
+        }
+    }
+}
+
+impl std::fmt::Debug for Sample<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sample")
+            .field("name", &self.name)
+            .field("labels", &self.labels().collect::<Vec<_>>())
+            .field("value", &self.value)
+            .field("timestamp", &self.timestamp())
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+impl PartialEq for Sample<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.value.to_bits() == other.value.to_bits()
+            && self.line == other.line
+            && self.timestamp() == other.timestamp()
+            && self.labels().eq(other.labels())
+    }
+}
+
+/// A sample's label pairs, `(name, value)`, in the order written ([`Sample::labels`]).
+pub struct Labels<'s>(LabelsInner<'s>);
+
+enum LabelsInner<'s> {
+    Raw(RawLabels<'s>),
+    Unescaped(std::slice::Iter<'s, (&'s str, String)>),
+}
+
+impl<'s> Iterator for Labels<'s> {
+    type Item = (&'s str, &'s str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            LabelsInner::Raw(raw) => raw.next(),
+            LabelsInner::Unescaped(it) => it.next().map(|(k, v)| (*k, v.as_str())),
+        }
     }
 }
 
 /// One family: its metadata and its samples.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParsedFamily {
+pub struct ParsedFamily<'a> {
     /// The family name.
-    pub name: String,
+    pub name: &'a str,
     /// `counter`, `gauge`, `histogram`, `summary` or `untyped` (no TYPE line).
-    pub kind: String,
+    pub kind: &'static str,
     /// The HELP text, unescaped.
-    pub help: Option<String>,
+    pub help: Option<Cow<'a, str>>,
     /// The samples.
-    pub samples: Vec<Sample>,
+    pub samples: Vec<Sample<'a>>,
 }
 
-impl ParsedFamily {
+impl ParsedFamily<'_> {
     /// Distinct label sets, ignoring `le` and `quantile`: the family's series.
     pub fn series_count(&self) -> usize {
-        self.samples
-            .iter()
-            .map(|s| {
-                let mut l: Vec<&(String, String)> = s
-                    .labels
-                    .iter()
-                    .filter(|(k, _)| k != "le" && k != "quantile")
-                    .collect();
-                l.sort();
-                l
-            })
-            .collect::<BTreeSet<_>>()
-            .len()
+        series::label_sets(&self.samples, &|k| k == "le" || k == "quantile")
     }
 }
 
-/// A parsed exposition.
+/// A parsed exposition; it borrows from the text it was parsed from.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Exposition {
+pub struct Exposition<'a> {
     /// Families in the order they appeared.
-    pub families: Vec<ParsedFamily>,
+    pub families: Vec<ParsedFamily<'a>>,
+    index: HashMap<&'a str, usize>,
 }
 
-impl Exposition {
+impl<'a> Exposition<'a> {
     /// A family by name.
-    pub fn family(&self, name: &str) -> Option<&ParsedFamily> {
-        self.families.iter().find(|f| f.name == name)
+    pub fn family(&self, name: &str) -> Option<&ParsedFamily<'a>> {
+        self.index.get(name).and_then(|&i| self.families.get(i))
     }
 }
 
 fn is_metric_name(s: &str) -> bool {
-    let mut c = s.chars();
-    c.next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
-        && c.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    !s.starts_with(|c: char| c.is_ascii_digit()) && !s.is_empty() && s.bytes().all(is_metric_byte)
 }
 
-fn is_label_name(s: &str) -> bool {
-    let mut c = s.chars();
-    c.next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// Why `s` is not a metric name (or a label name with `label`): the first character the
+/// grammar does not allow there, named.
+fn name_problem(s: &str, label: bool) -> String {
+    let allowed = |b: u8| {
+        if label {
+            is_label_byte(b)
+        } else {
+            is_metric_byte(b)
+        }
+    };
+    if s.is_empty() {
+        return "it is empty".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return "it starts with a digit".to_string();
+    }
+    match s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii() && allowed(*c as u8)))
+    {
+        Some((at, c)) => format!(
+            "{} at column {} of the name",
+            describe_char(c),
+            s.get(..at).map_or(0, |p| p.chars().count()) + 1
+        ),
+        None => "?".to_string(),
+    }
 }
 
 /// Go's `ParseFloat` accepts these spellings; Prometheus clients write `+Inf`, `-Inf`, `NaN`.
@@ -133,26 +268,10 @@ fn parse_value(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
 
-/// The family a sample name belongs to, given the declared families.
-fn family_of<'a>(name: &'a str, types: &BTreeMap<String, String>) -> &'a str {
-    if types.contains_key(name) {
-        return name;
+fn unescape_help(s: &str) -> Cow<'_, str> {
+    if !s.contains('\\') {
+        return Cow::Borrowed(s);
     }
-    for (suffix, kinds) in [
-        ("_bucket", &["histogram"][..]),
-        ("_sum", &["histogram", "summary"][..]),
-        ("_count", &["histogram", "summary"][..]),
-    ] {
-        if let Some(base) = name.strip_suffix(suffix)
-            && types.get(base).is_some_and(|k| kinds.contains(&k.as_str()))
-        {
-            return base;
-        }
-    }
-    name
-}
-
-fn unescape_help(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -170,256 +289,223 @@ fn unescape_help(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
-struct Cursor<'a> {
-    s: &'a str,
-    pos: usize,
+/// Lines between two looks at the clock.
+const LINES_PER_CLOCK_CHECK: usize = 1024;
+
+const TYPED: u8 = 1;
+const HELPED: u8 = 2;
+const CLOSED: u8 = 4;
+
+/// The parse in progress: the exposition and what each family has had (by slot).
+struct State<'a> {
+    out: Exposition<'a>,
+    flags: Vec<u8>,
+    current: Option<usize>,
 }
 
-impl<'a> Cursor<'a> {
-    fn peek(&self) -> Option<char> {
-        self.s[self.pos..].chars().next()
-    }
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.pos += c.len_utf8();
-        Some(c)
-    }
-    fn skip_blank(&mut self) {
-        while matches!(self.peek(), Some(' ') | Some('\t')) {
-            self.pos += 1;
+impl<'a> State<'a> {
+    /// The slot of family `name`, opened or continued at line `n`; a family's lines must be
+    /// contiguous.
+    fn slot(&mut self, name: &'a str, n: usize) -> Result<usize, ParseError> {
+        let existing = self.out.index.get(name).copied();
+        if let (Some(i), Some(current)) = (existing, self.current)
+            && i == current
+        {
+            return Ok(i);
         }
-    }
-    fn take_while(&mut self, f: impl Fn(char) -> bool) -> &'a str {
-        let start = self.pos;
-        while self.peek().is_some_and(&f) {
-            self.bump();
+        if let Some(prev) = self.current.take()
+            && let Some(f) = self.flags.get_mut(prev)
+        {
+            *f |= CLOSED;
         }
-        &self.s[start..self.pos]
-    }
-}
-
-fn parse_sample(line: &str, n: usize) -> Result<Sample, ParseError> {
-    let err = |m: String| ParseError {
-        line: n,
-        message: m,
-    };
-    let mut c = Cursor { s: line, pos: 0 };
-    let name = c.take_while(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == ':');
-    if !is_metric_name(name) {
-        return Err(err(format!(
-            "expected a metric name, found {:?}",
-            line.chars().take(40).collect::<String>()
-        )));
-    }
-    let mut labels = Vec::new();
-    let before_blank = c.pos;
-    c.skip_blank();
-    let mut blank_before_value = c.pos > before_blank;
-    if c.peek() == Some('{') {
-        c.bump();
-        loop {
-            c.skip_blank();
-            if c.peek() == Some('}') {
-                c.bump();
-                break;
+        let i = match existing {
+            Some(i) if self.flags.get(i).is_some_and(|f| f & CLOSED != 0) => {
+                return Err(ParseError::new(
+                    n,
+                    format!(
+                        "the lines of family `{}` are not grouped together",
+                        excerpt(name)
+                    ),
+                ));
             }
-            let lname = c.take_while(|ch| ch.is_ascii_alphanumeric() || ch == '_');
-            if !is_label_name(lname) {
+            Some(i) => i,
+            None => {
+                self.out.families.push(ParsedFamily {
+                    name,
+                    kind: "untyped",
+                    ..ParsedFamily::default()
+                });
+                self.flags.push(0);
+                let i = self.out.families.len() - 1;
+                self.out.index.insert(name, i);
+                i
+            }
+        };
+        self.current = Some(i);
+        Ok(i)
+    }
+
+    fn flag(&self, slot: usize, flag: u8) -> bool {
+        self.flags.get(slot).is_some_and(|f| f & flag != 0)
+    }
+
+    /// The family a sample name belongs to, given the families typed so far.
+    fn family_of(&self, name: &'a str) -> &'a str {
+        let typed = |n: &str| {
+            self.out
+                .index
+                .get(n)
+                .filter(|&&i| self.flag(i, TYPED))
+                .and_then(|&i| self.out.families.get(i))
+                .map(|f| f.kind)
+        };
+        if typed(name).is_some() {
+            return name;
+        }
+        for (suffix, kinds) in [
+            ("_bucket", &["histogram"][..]),
+            ("_sum", &["histogram", "summary"][..]),
+            ("_count", &["histogram", "summary"][..]),
+        ] {
+            if let Some(base) = name.strip_suffix(suffix)
+                && typed(base).is_some_and(|k| kinds.contains(&k))
+            {
+                return base;
+            }
+        }
+        name
+    }
+
+    /// A `# HELP` or `# TYPE` line.
+    fn meta(&mut self, keyword: &str, rest: &'a str, n: usize) -> Result<(), ParseError> {
+        let err = |m: String| ParseError::new(n, m);
+        let rest = rest.trim_start_matches([' ', '\t']);
+        let (name, arg) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
+        if !is_metric_name(name) {
+            return Err(err(format!(
+                "invalid metric name {:?} in # {keyword}: {}",
+                excerpt(name),
+                name_problem(name, false)
+            )));
+        }
+        let slot = self.slot(name, n)?;
+        if keyword == "HELP" {
+            if self.flag(slot, HELPED) {
+                return Err(err(format!("second HELP line for `{}`", excerpt(name))));
+            }
+            if let (Some(f), Some(family)) =
+                (self.flags.get_mut(slot), self.out.families.get_mut(slot))
+            {
+                *f |= HELPED;
+                family.help = Some(unescape_help(arg));
+            }
+            return Ok(());
+        }
+        let kind = match arg.trim() {
+            "counter" => "counter",
+            "gauge" => "gauge",
+            "histogram" => "histogram",
+            "summary" => "summary",
+            "untyped" => "untyped",
+            other => {
                 return Err(err(format!(
-                    "invalid label name in `{name}` at column {}",
-                    c.pos + 1
+                    "unknown type {:?} for `{}`",
+                    excerpt(other),
+                    excerpt(name)
                 )));
             }
-            c.skip_blank();
-            if c.bump() != Some('=') {
-                return Err(err(format!("expected `=` after label `{lname}`")));
-            }
-            c.skip_blank();
-            if c.bump() != Some('"') {
+        };
+        if self.flag(slot, TYPED) {
+            return Err(err(format!("second TYPE line for `{}`", excerpt(name))));
+        }
+        if let (Some(f), Some(family)) = (self.flags.get_mut(slot), self.out.families.get_mut(slot))
+        {
+            if !family.samples.is_empty() {
                 return Err(err(format!(
-                    "expected `\"` to open the value of label `{lname}`"
+                    "TYPE line for `{}` after its samples",
+                    excerpt(name)
                 )));
             }
-            let mut value = String::new();
-            loop {
-                match c.bump() {
-                    None => return Err(err(format!("unterminated value of label `{lname}`"))),
-                    Some('"') => break,
-                    Some('\\') => match c.bump() {
-                        Some('\\') => value.push('\\'),
-                        Some('"') => value.push('"'),
-                        Some('n') => value.push('\n'),
-                        Some(other) => {
-                            return Err(err(format!(
-                                "invalid escape `\\{other}` in the value of label `{lname}`"
-                            )));
-                        }
-                        None => return Err(err(format!("unterminated value of label `{lname}`"))),
-                    },
-                    Some(ch) => value.push(ch),
-                }
-            }
-            if labels.iter().any(|(k, _): &(String, String)| k == lname) {
-                return Err(err(format!("label `{lname}` given twice")));
-            }
-            labels.push((lname.to_string(), value));
-            c.skip_blank();
-            match c.bump() {
-                Some(',') => continue,
-                Some('}') => break,
-                _ => {
-                    return Err(err(format!(
-                        "expected `,` or `}}` after the value of label `{lname}`"
-                    )));
-                }
-            }
+            *f |= TYPED;
+            family.kind = kind;
         }
-        blank_before_value = matches!(c.peek(), Some(' ') | Some('\t'));
+        Ok(())
     }
-    if !blank_before_value {
-        return Err(err(format!(
-            "expected a space before the value of `{name}`"
-        )));
+
+    /// The error to report for `e`: a repeated series on an earlier line comes first, as a
+    /// parser reading line by line would have found it first.
+    fn fail(&self, e: ParseError) -> ParseError {
+        if e.timed_out {
+            return e;
+        }
+        match series::first_repeat(self.out.families.iter().flat_map(|f| f.samples.iter())) {
+            Some((line, name)) if line < e.line => repeated_series(line, name),
+            _ => e,
+        }
     }
-    c.skip_blank();
-    let value_text = c.take_while(|ch| ch != ' ' && ch != '\t');
-    let value = parse_value(value_text)
-        .ok_or_else(|| err(format!("invalid value {value_text:?} for `{name}`")))?;
-    c.skip_blank();
-    let ts_text = c.take_while(|ch| ch != ' ' && ch != '\t');
-    let timestamp = if ts_text.is_empty() {
-        None
-    } else {
-        Some(
-            ts_text
-                .parse::<i64>()
-                .map_err(|_| err(format!("invalid timestamp {ts_text:?} for `{name}`")))?,
-        )
-    };
-    c.skip_blank();
-    if c.pos != line.len() {
-        return Err(err(format!("unexpected text after the sample of `{name}`")));
-    }
-    Ok(Sample {
-        name: name.to_string(),
-        labels,
-        value,
-        timestamp,
-        line: n,
-    })
+}
+
+fn repeated_series(line: usize, name: &str) -> ParseError {
+    ParseError::new(line, format!("series `{}` given twice", excerpt(name)))
 }
 
 /// Parses a whole exposition.
-pub fn parse(text: &str) -> Result<Exposition, ParseError> {
-    let mut out = Exposition::default();
-    let mut types: BTreeMap<String, String> = BTreeMap::new();
-    let mut helps: BTreeSet<String> = BTreeSet::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    let mut closed: BTreeSet<String> = BTreeSet::new();
-    let mut series: BTreeSet<(String, Vec<(String, String)>)> = BTreeSet::new();
-    let mut current: Option<String> = None;
+pub fn parse(text: &str) -> Result<Exposition<'_>, ParseError> {
+    parse_with(text, None)
+}
 
-    let mut family_slot = |name: &str,
-                           out: &mut Exposition,
-                           current: &mut Option<String>,
-                           line: usize|
-     -> Result<usize, ParseError> {
-        if current.as_deref() != Some(name) {
-            if let Some(prev) = current.take() {
-                closed.insert(prev);
-            }
-            if closed.contains(name) {
-                return Err(ParseError {
-                    line,
-                    message: format!("the lines of family `{name}` are not grouped together"),
-                });
-            }
-            *current = Some(name.to_string());
-        }
-        Ok(*index.entry(name.to_string()).or_insert_with(|| {
-            out.families.push(ParsedFamily {
-                name: name.to_string(),
-                kind: "untyped".into(),
-                ..ParsedFamily::default()
-            });
-            out.families.len() - 1
-        }))
+/// Parses a whole exposition, or stops with an error ([`ParseError::is_timeout`]) once
+/// `deadline` has passed; the clock is read every 1024 lines and every 4096 labels of a line.
+pub fn parse_until(text: &str, deadline: Instant) -> Result<Exposition<'_>, ParseError> {
+    parse_with(text, Some(deadline))
+}
+
+fn parse_with(text: &str, deadline: Option<Instant>) -> Result<Exposition<'_>, ParseError> {
+    let mut state = State {
+        out: Exposition::default(),
+        flags: Vec::new(),
+        current: None,
     };
-
-    for (i, raw) in text.split('\n').enumerate() {
+    // The format's line break is `\n` alone: a `\r` belongs to the line (a label value or
+    // HELP may end in one), so stripping it would corrupt what round-trips.
+    for (i, line) in text.split('\n').enumerate() {
         let n = i + 1;
-        // The format's line break is `\n` alone: a `\r` belongs to the line (a label value or
-        // HELP may end in one), so stripping it would corrupt what round-trips.
-        let line = raw;
+        if n.is_multiple_of(LINES_PER_CLOCK_CHECK) && past(deadline) {
+            return Err(ParseError::timed_out(n));
+        }
         if line.trim().is_empty() {
             continue;
         }
         if let Some(comment) = line.strip_prefix('#') {
             let comment = comment.trim_start_matches([' ', '\t']);
-            let (keyword, rest) = comment.split_once([' ', '\t']).unwrap_or((comment, ""));
-            if keyword != "HELP" && keyword != "TYPE" {
-                continue; // an ordinary comment
+            // Only the keyword is looked at: an ordinary comment costs nothing per byte.
+            for keyword in ["HELP", "TYPE"] {
+                if let Some(rest) = comment.strip_prefix(keyword)
+                    && (rest.is_empty() || rest.starts_with([' ', '\t']))
+                {
+                    state.meta(keyword, rest, n).map_err(|e| state.fail(e))?;
+                }
             }
-            let rest = rest.trim_start_matches([' ', '\t']);
-            let (name, arg) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
-            if !is_metric_name(name) {
-                return Err(ParseError {
-                    line: n,
-                    message: format!("invalid metric name {name:?} in # {keyword}"),
-                });
-            }
-            let slot = family_slot(name, &mut out, &mut current, n)?;
-            if keyword == "HELP" {
-                if !helps.insert(name.to_string()) {
-                    return Err(ParseError {
-                        line: n,
-                        message: format!("second HELP line for `{name}`"),
-                    });
-                }
-                out.families[slot].help = Some(unescape_help(arg));
-            } else {
-                let kind = arg.trim();
-                if !matches!(
-                    kind,
-                    "counter" | "gauge" | "histogram" | "summary" | "untyped"
-                ) {
-                    return Err(ParseError {
-                        line: n,
-                        message: format!("unknown type {kind:?} for `{name}`"),
-                    });
-                }
-                if types.contains_key(name) {
-                    return Err(ParseError {
-                        line: n,
-                        message: format!("second TYPE line for `{name}`"),
-                    });
-                }
-                if !out.families[slot].samples.is_empty() {
-                    return Err(ParseError {
-                        line: n,
-                        message: format!("TYPE line for `{name}` after its samples"),
-                    });
-                }
-                types.insert(name.to_string(), kind.to_string());
-                out.families[slot].kind = kind.to_string();
-            }
-            continue;
+            continue; // otherwise an ordinary comment
         }
-        let sample = parse_sample(line, n)?;
-        let fam = family_of(&sample.name, &types).to_string();
-        let slot = family_slot(&fam, &mut out, &mut current, n)?;
-        let mut key_labels = sample.labels.clone();
-        key_labels.sort();
-        if !series.insert((sample.name.clone(), key_labels)) {
-            return Err(ParseError {
-                line: n,
-                message: format!("series `{}` given twice", sample.name),
-            });
+        let sample = line::parse_sample(line, n, deadline).map_err(|e| state.fail(e))?;
+        let family = state.family_of(sample.name);
+        let slot = state.slot(family, n).map_err(|e| state.fail(e))?;
+        if let Some(f) = state.out.families.get_mut(slot) {
+            f.samples.push(sample);
         }
-        out.families[slot].samples.push(sample);
+    }
+    if past(deadline) {
+        return Err(ParseError::timed_out(text.split('\n').count()));
+    }
+    let out = state.out;
+    if let Some((line, name)) =
+        series::first_repeat(out.families.iter().flat_map(|f| f.samples.iter()))
+    {
+        return Err(repeated_series(line, name));
     }
     Ok(out)
 }
@@ -442,11 +528,56 @@ mod tests {
         assert_eq!(a.kind, "counter");
         assert_eq!(a.help.as_deref(), Some("Help with \\ and \n."));
         assert_eq!(a.samples[0].label("x"), Some("q\"u\\o\nte"));
-        assert_eq!(a.samples[1].timestamp, Some(1_700_000_000_000));
+        assert_eq!(a.samples[0].timestamp(), None);
+        assert_eq!(a.samples[1].timestamp(), Some(1_700_000_000_000));
         let h = family("h");
         assert_eq!(h.samples.len(), 4);
         assert_eq!(h.series_count(), 1);
         assert!(family("untyped_thing").samples[0].value.is_nan());
+    }
+
+    #[test]
+    fn labels_are_read_back_from_the_line() {
+        let text = "a{ x = \"1\" ,\ty=\"\" , z=\"q\\\"\" , } 2 -5\nb {} 3\nc{u=\"v\"}\t4\t7\nd 5\n";
+        let e = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let s = |f: &str| e.family(f).unwrap_or_else(|| panic!("{f}")).samples[0].clone();
+        let a = s("a");
+        assert_eq!(
+            a.labels().collect::<Vec<_>>(),
+            [("x", "1"), ("y", ""), ("z", "q\"")]
+        );
+        assert_eq!(a.timestamp(), Some(-5));
+        assert_eq!(a.value, 2.0);
+        assert_eq!(s("b").labels().count(), 0);
+        assert_eq!(s("b").timestamp(), None);
+        assert_eq!(s("c").labels().collect::<Vec<_>>(), [("u", "v")]);
+        assert_eq!(s("c").timestamp(), Some(7));
+        assert_eq!(s("d").labels().count(), 0);
+        assert_eq!(s("d").label("x"), None);
+    }
+
+    #[test]
+    fn a_sample_is_small() {
+        // Memory is the input plus this much per sample: the checker's promise.
+        assert!(std::mem::size_of::<Sample<'_>>() <= 48);
+    }
+
+    #[test]
+    fn label_order_does_not_make_a_new_series() {
+        let e = parse("a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n").expect_err("repeat");
+        assert_eq!((e.line, e.message.as_str()), (2, "series `a` given twice"));
+        // Escaped and plain spellings of one value are one series.
+        let e = parse("a{x=\"\\\\\"} 1\na{x=\"\\\\\"} 2\n").expect_err("repeat");
+        assert_eq!(e.line, 2);
+        // The earlier of a repeat and a syntax error is reported.
+        let e = parse("a 1\na 2\nb{ 3\n").expect_err("two errors");
+        assert_eq!(e.line, 2, "{e}");
+        let e = parse("a 1\nb{ 3\na 2\n").expect_err("two errors");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("invalid label name"), "{e}");
+        // Different label sets are different series, whatever their fingerprints.
+        let text: String = (0..2000).map(|i| format!("a{{x=\"{i}\"}} 1\n")).collect();
+        assert_eq!(parse(&text).map(|e| e.families[0].series_count()), Ok(2000));
     }
 
     #[test]
@@ -466,11 +597,86 @@ mod tests {
             ("a\n", 1, "space"),
             ("9a 1\n", 1, "metric name"),
             ("a 1\n# TYPE a counter\n", 2, "after its samples"),
+            (
+                "a\0b 1\n",
+                1,
+                "invalid character U+0000 (NUL) in the metric name `a`",
+            ),
+            ("\0a 1\n", 1, "expected a metric name, found U+0000 (NUL)"),
+            (
+                "a{x\0=\"1\"} 1\n",
+                1,
+                "expected `=` after label `x`, found U+0000 (NUL)",
+            ),
+            (
+                "a{\u{1b}=\"1\"} 1\n",
+                1,
+                "found U+001B (a control character)",
+            ),
+            ("a-b 1\n", 1, "invalid character `-` (U+002D)"),
+            (
+                "# TYPE a\0b counter\n",
+                1,
+                "U+0000 (NUL) at column 2 of the name",
+            ),
+            (
+                "a{x=\"1\"}2\n",
+                1,
+                "expected a space before the value of `a`, found `2`",
+            ),
         ];
         for (text, line, what) in bad {
             let e = parse(text).expect_err(text);
             assert_eq!(e.line, line, "{text:?}: {e}");
             assert!(e.message.contains(what), "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn many_labels_with_one_repeated_far_apart() {
+        let mut line = String::from("a{");
+        for i in 0..5000 {
+            line.push_str(&format!("l{i}=\"v\","));
+        }
+        line.push_str("l17=\"again\"} 1\n");
+        let e = parse(&line).expect_err("repeat");
+        assert_eq!(e.message, "label `l17` given twice");
+        let ok = line.replace("l17=\"again\"", "last=\"x\"");
+        let parsed = parse(&ok).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parsed.families[0].samples[0].labels().count(), 5001);
+        assert_eq!(parsed.families[0].samples[0].label("last"), Some("x"));
+    }
+
+    #[test]
+    fn messages_quote_at_most_an_excerpt() {
+        let long = "x".repeat(1 << 20);
+        for text in [
+            format!("a {long}\n"),
+            format!("a 1 {long}\n"),
+            format!("a 1 2 {long}\n"),
+            format!("# TYPE a {long}\n"),
+            format!("a{{{long}\0=\"1\"}} 1\n"),
+            format!("{long}\0 1\n"),
+            format!("{long} 1\n{long} 2\n"),
+            format!("# TYPE {long}\0 counter\n"),
+        ] {
+            let e = parse(&text).expect_err("malformed");
+            assert!(
+                e.message.len() < 400,
+                "{} bytes: {}",
+                e.message.len(),
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_deadline_in_the_past_stops_the_parse() {
+        let text = "a 1\n".repeat(5000);
+        let e = parse_until(&text, Instant::now()).expect_err("stopped");
+        assert!(e.is_timeout(), "{e}");
+        assert!(parse(&text).is_err(), "a repeat, not a timeout");
+        let e = parse(&text).expect_err("repeat");
+        assert!(!e.is_timeout());
     }
 }

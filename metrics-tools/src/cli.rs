@@ -14,9 +14,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::builder::PossibleValuesParser;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+use metrics_exposition::Exposition;
 
 use crate::docs::DocsOptions;
 use crate::schema::Catalog;
@@ -68,8 +71,8 @@ pub struct Selection {
     component: Vec<String>,
 }
 
-/// Where a scrape comes from.
-#[derive(Debug, Args)]
+/// Where a scrape comes from, and the bounds of reading and checking it.
+#[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("input").required(true).args(["url", "file", "stdin"])))]
 pub struct Input {
     /// Scrape this endpoint with an HTTP GET, like Prometheus (plain HTTP only), for example
@@ -84,18 +87,67 @@ pub struct Input {
         conflicts_with = "token_file"
     )]
     token: Option<String>,
-    /// File holding the bearer token to send with --url.
+    /// File holding the bearer token to send with --url (at most 64 KiB).
     #[arg(long, value_name = "FILE", requires = "url")]
     token_file: Option<PathBuf>,
-    /// Seconds to wait for --url to answer.
+    /// Seconds the whole command may take: fetching (--url) or reading the input, parsing
+    /// and checking it. Past it the command stops with exit 2. From 0.001 to 86400.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
+    /// The largest scrape read, in bytes or with a unit (512KiB, 64MiB, 1GiB). A larger
+    /// scrape is bad input (exit 2), never checked in part.
+    #[arg(long, value_name = "BYTES", default_value = "64MiB", value_parser = parse_bytes)]
+    max_bytes: u64,
     /// Read a saved scrape (Prometheus text format 0.0.4).
     #[arg(long, value_name = "PATH")]
     file: Option<PathBuf>,
     /// `-` reads the scrape from standard input.
     #[arg(value_name = "-", value_parser = PossibleValuesParser::new(["-"]))]
     stdin: Option<String>,
+}
+
+/// The shortest `--timeout`: below a millisecond a check cannot even start.
+const MIN_TIMEOUT_SECS: f64 = 0.001;
+/// The longest `--timeout`: a day (and no overflow of a `Duration`).
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `--timeout` as a duration, or why it is not one.
+fn timeout_of(secs: f64) -> Result<Duration, String> {
+    if !(MIN_TIMEOUT_SECS..=MAX_TIMEOUT_SECS).contains(&secs) {
+        // 1e20 and 1e-12 read better as written than as 21 digits or 13 decimals.
+        let tiny_or_huge = secs != 0.0 && !(1e-3..1e6).contains(&secs.abs());
+        let shown = if secs.is_finite() && tiny_or_huge {
+            format!("{secs:e}")
+        } else {
+            format!("{secs}")
+        };
+        return Err(format!(
+            "--timeout {shown} is out of range: give seconds from {MIN_TIMEOUT_SECS} (1ms) \
+             to {MAX_TIMEOUT_SECS} (a day)"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// `--max-bytes`: a number of bytes, or one with a binary unit (`KiB`, `MiB`, `GiB`; `K`,
+/// `M`, `G` mean the same).
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "KiB" | "k" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        _ => return Err("give bytes, or a number with KiB, MiB or GiB".to_string()),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "give a positive number of bytes, or one with KiB, MiB or GiB".to_string())
 }
 
 /// `check`'s arguments.
@@ -286,8 +338,10 @@ impl Toolkit {
 
     fn check(&self, args: &CheckArgs) -> Result<ExitCode, String> {
         self.known_component(&args.component)?;
-        let (parsed, source) = read_scrape(&args.input)?;
-        let report = check::run(&self.catalog, &args.component, &parsed, &source)?;
+        let (catalog, component) = (self.catalog.clone(), args.component.clone());
+        let report = within_timeout(&args.input, move |parsed, source| {
+            check::run(&catalog, &component, parsed, source)
+        })?;
         let out = match args.format {
             Format::Text => report.to_text(args.coverage),
             Format::Json => to_json(&report)?,
@@ -302,8 +356,13 @@ impl Toolkit {
 
     fn coverage(&self, args: &CoverageArgs) -> Result<ExitCode, String> {
         self.known_component(&args.component)?;
-        let (parsed, source) = read_scrape(&args.input)?;
-        let coverage = check::coverage(&self.catalog, &args.component, &parsed)?;
+        let (catalog, component) = (self.catalog.clone(), args.component.clone());
+        let (coverage, source) = within_timeout(&args.input, move |parsed, source| {
+            Ok((
+                check::coverage(&catalog, &component, parsed)?,
+                source.to_string(),
+            ))
+        })?;
         let out = match args.format {
             Format::Text => {
                 let mut t = format!(
@@ -324,7 +383,7 @@ impl Toolkit {
     }
 
     fn diff(&self, args: &DiffArgs) -> Result<ExitCode, String> {
-        let text = scrape::read_file(&args.baseline)?;
+        let text = scrape::read_file(&args.baseline, &scrape::Limit::CATALOG, "a catalog")?;
         let baseline =
             Catalog::from_json(&text).map_err(|e| format!("{}: {e}", args.baseline.display()))?;
         let report = diff::diff(&baseline, &self.catalog);
@@ -352,29 +411,82 @@ impl Toolkit {
     }
 }
 
-/// Reads and parses the scrape `input` names; returns it with a description of its source.
-fn read_scrape(input: &Input) -> Result<(metrics_exposition::Exposition, String), String> {
-    let (text, source) = match (&input.url, &input.file) {
+/// Reads the scrape `input` names, parses it and hands it to `work`, all within
+/// `--timeout`: a worker thread does it while this one waits until the deadline, so the limit
+/// holds whatever step is slow (a stalled exporter, a standard input that never ends, a
+/// scrape built to be slow to check). The parser also stops by itself at the deadline, so an
+/// abandoned worker does not go on computing.
+fn within_timeout<T: Send + 'static>(
+    input: &Input,
+    work: impl FnOnce(&Exposition<'_>, &str) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let timeout = timeout_of(input.timeout)?;
+    let input = input.clone();
+    let started = Instant::now();
+    let deadline = started.checked_add(timeout).unwrap_or(started);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("metrics-tools-check".to_string())
+        .spawn(move || {
+            let result = read_scrape(&input, deadline, timeout).and_then(|(text, source)| {
+                let parsed = metrics_exposition::parse_until(&text, deadline).map_err(|e| {
+                    if e.is_timeout() {
+                        timed_out(timeout)
+                    } else {
+                        format!("{source} is not a valid text exposition: {e}")
+                    }
+                })?;
+                work(&parsed, &source)
+            });
+            // The waiting side may have given up; then nobody needs the answer.
+            let _ = tx.send(result);
+        })
+        .map_err(|e| format!("cannot start the check: {e}"))?;
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(timed_out(timeout)),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err("the check stopped without an answer (a bug: please report it)".to_string())
+        }
+    }
+}
+
+fn timed_out(timeout: Duration) -> String {
+    format!(
+        "the scrape was not read, parsed and checked within the --timeout of {}; nothing is reported (raise --timeout)",
+        scrape::format_duration(timeout)
+    )
+}
+
+/// Reads the scrape `input` names (within `deadline` for `--url`); returns it with a
+/// description of its source.
+fn read_scrape(
+    input: &Input,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<(String, String), String> {
+    let limit = scrape::Limit::scrape(input.max_bytes);
+    match (&input.url, &input.file) {
         (Some(url), _) => {
             let token = match &input.token_file {
-                Some(path) => Some(scrape::read_file(path)?.trim().to_string()),
+                Some(path) => Some(scrape::read_token(path)?),
                 None => input.token.clone(),
             };
-            if !(input.timeout > 0.0 && input.timeout.is_finite()) {
-                return Err(format!(
-                    "--timeout {} is not a positive number of seconds",
-                    input.timeout
-                ));
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out(timeout));
             }
-            let timeout = std::time::Duration::from_secs_f64(input.timeout);
-            (scrape::fetch(url, token.as_deref(), timeout)?, url.clone())
+            Ok((
+                scrape::fetch_limited(url, token.as_deref(), left, &limit)?,
+                url.clone(),
+            ))
         }
-        (None, Some(path)) => (scrape::read_file(path)?, path.display().to_string()),
-        (None, None) => (scrape::read_stdin()?, "standard input".to_string()),
-    };
-    let parsed = metrics_exposition::parse(&text)
-        .map_err(|e| format!("{source} is not a valid text exposition: {e}"))?;
-    Ok((parsed, source))
+        (None, Some(path)) => Ok((
+            scrape::read_file(path, &limit, "a text exposition")?,
+            path.display().to_string(),
+        )),
+        (None, None) => Ok((scrape::read_stdin(&limit)?, "standard input".to_string())),
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
@@ -438,7 +550,7 @@ pub fn standalone() -> ExitCode {
 
 /// Reads a catalog file (JSON), naming the file in the error.
 pub fn load_catalog(path: &std::path::Path) -> Result<Catalog, String> {
-    let text = scrape::read_file(path)?;
+    let text = scrape::read_file(path, &scrape::Limit::CATALOG, "a catalog")?;
     Catalog::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

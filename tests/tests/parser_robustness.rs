@@ -1,5 +1,7 @@
 //! The checker's exposition parser on 100,000 hostile inputs, and on the fuzz corpus: it
-//! returns a result (a parse or an error with a line) and never panics.
+//! returns a result (a parse or an error with a line) and never panics; what it parsed reads
+//! back consistently (labels, timestamps), and its messages quote at most an excerpt of the
+//! input, however long the input.
 
 use metrics_exposition as exposition;
 
@@ -96,7 +98,10 @@ fn a_hundred_thousand_hostile_inputs_never_panic() {
             mutate(&mut rng, SEED)
         };
         match exposition::parse(&input) {
-            Ok(_) => ok += 1,
+            Ok(parsed) => {
+                reads_back(&parsed, &input);
+                ok += 1;
+            }
             Err(e) => {
                 assert!(e.line >= 1 && !e.message.is_empty(), "{input:?}: {e:?}");
                 rejected += 1;
@@ -110,6 +115,69 @@ fn a_hundred_thousand_hostile_inputs_never_panic() {
     eprintln!(
         "100000 hostile inputs: {ok} parsed, {rejected} rejected with a line and a reason, 0 panics"
     );
+}
+
+/// What a parse returns reads back without a panic and agrees with itself: every label
+/// found by name, every family found by name.
+fn reads_back(parsed: &exposition::Exposition<'_>, input: &str) {
+    for family in &parsed.families {
+        assert!(
+            parsed.family(family.name).is_some(),
+            "{input:?}: {}",
+            family.name
+        );
+        for sample in &family.samples {
+            for (k, v) in sample.labels() {
+                assert_eq!(sample.label(k), Some(v), "{input:?}: {sample:?}");
+            }
+            let _ = sample.timestamp();
+        }
+        let _ = family.series_count();
+    }
+}
+
+/// The longest message the parser writes: its own words plus a few excerpts of at most
+/// 80 characters (each escaped character at most 10 bytes).
+const MESSAGE_BOUND: usize = 2_000;
+
+/// Hostile inputs with long runs (a 64 KiB name, value, label or HELP): rejected with a short
+/// message, whatever part of the line is long.
+#[test]
+fn long_hostile_inputs_get_short_messages() {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let long_pieces = [
+        "x".repeat(1 << 16),
+        "\u{0}".repeat(1 << 12),
+        "\u{1b}".repeat(1 << 12),
+        "é".repeat(1 << 15),
+        "9".repeat(1 << 16),
+    ];
+    let (mut ok, mut rejected) = (0u32, 0u32);
+    for _ in 0..500 {
+        let mut input = mutate(&mut rng, SEED);
+        let piece = &long_pieces[rng.below(long_pieces.len())];
+        let mut at = rng.below(input.len() + 1);
+        while !input.is_char_boundary(at) {
+            at -= 1;
+        }
+        input.insert_str(at, piece);
+        match exposition::parse(&input) {
+            Ok(parsed) => {
+                reads_back(&parsed, &input);
+                ok += 1;
+            }
+            Err(e) => {
+                assert!(
+                    e.message.len() <= MESSAGE_BOUND,
+                    "a {}-byte message: {}",
+                    e.message.len(),
+                    exposition::excerpt(&e.message)
+                );
+                rejected += 1;
+            }
+        }
+    }
+    assert!(rejected > 0, "{ok} parsed, {rejected} rejected");
 }
 
 #[test]

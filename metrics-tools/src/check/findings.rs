@@ -1,9 +1,10 @@
 //! Findings as the checker collects them: one group per (check, family, label), holding the
 //! distinct offending values, the first line, and the typed detail its message needs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use metrics_exposition::excerpt;
 use metrics_policy::ForbiddenLabel;
 
 use super::OVERFLOW_VALUE;
@@ -31,14 +32,45 @@ pub(super) enum Detail {
 
 /// One (check, family, label) group.
 #[derive(Default)]
-pub(super) struct Group {
+pub(super) struct Group<'s> {
     values: Vec<String>,
-    seen: BTreeSet<String>,
+    seen: Seen<'s>,
     line: Option<usize>,
     detail: Option<Detail>,
 }
 
-impl Group {
+/// The distinct offending values of a group, borrowed from the parsed scrape: a million
+/// distinct values cost a list of slices (16 bytes each), not a million copies or a hash
+/// table. Values are appended, and sorted and deduplicated whenever the list has doubled
+/// since, so it never holds more than twice the distinct values and costs O(n log n) in all.
+#[derive(Default)]
+struct Seen<'s> {
+    values: Vec<&'s str>,
+    /// `values[..distinct]` is sorted and has no repeats.
+    distinct: usize,
+}
+
+impl<'s> Seen<'s> {
+    fn insert(&mut self, v: &'s str) {
+        self.values.push(v);
+        if self.values.len() >= (2 * self.distinct).max(1024) {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        self.values.sort_unstable();
+        self.values.dedup();
+        self.distinct = self.values.len();
+    }
+
+    fn count(&mut self) -> usize {
+        self.compact();
+        self.distinct
+    }
+}
+
+impl Group<'_> {
     /// Records the detail, unless one was recorded first (the first raw path explains the
     /// finding; later ones are listed as values).
     pub(super) fn note(&mut self, detail: Detail) {
@@ -50,20 +82,20 @@ impl Group {
 
 /// Findings collected while checking.
 #[derive(Default)]
-pub(super) struct Findings {
-    groups: BTreeMap<(Check, String, Option<String>), Group>,
+pub(super) struct Findings<'s> {
+    groups: BTreeMap<(Check, String, Option<String>), Group<'s>>,
 }
 
-impl Findings {
+impl<'s> Findings<'s> {
     /// Adds a finding (an offending value, when given) to its group and returns the group.
     pub(super) fn add(
         &mut self,
         check: Check,
         family: &str,
         label: Option<&str>,
-        value: Option<&str>,
+        value: Option<&'s str>,
         line: Option<usize>,
-    ) -> &mut Group {
+    ) -> &mut Group<'s> {
         let g = self
             .groups
             .entry((check, family.to_string(), label.map(str::to_string)))
@@ -71,11 +103,11 @@ impl Findings {
         if g.line.is_none() {
             g.line = line;
         }
-        if let Some(v) = value
-            && g.seen.insert(v.to_string())
-            && g.values.len() < LISTED_VALUES
-        {
-            g.values.push(v.to_string());
+        if let Some(v) = value {
+            g.seen.insert(v);
+            if g.values.len() < LISTED_VALUES && !g.values.iter().any(|l| l == v) {
+                g.values.push(v.to_string());
+            }
         }
         g
     }
@@ -87,13 +119,14 @@ impl Findings {
         let mut out: Vec<Finding> = self
             .groups
             .into_iter()
-            .map(|((check, family, label), g)| {
+            .map(|((check, family, label), mut g)| {
                 let declared = known.get(family.as_str()).copied();
-                let message = message(check, &family, label.as_deref(), &g, declared);
+                let distinct = g.seen.count();
+                let message = message(check, &family, label.as_deref(), &g, distinct, declared);
                 Finding {
                     severity: check.severity(),
                     check,
-                    distinct_values: if g.values.is_empty() { 0 } else { g.seen.len() },
+                    distinct_values: if g.values.is_empty() { 0 } else { distinct },
                     family,
                     label,
                     values: g.values,
@@ -114,20 +147,24 @@ fn message(
     check: Check,
     family: &str,
     label: Option<&str>,
-    g: &Group,
+    g: &Group<'_>,
+    distinct: usize,
     declared: Option<&Family>,
 ) -> String {
-    let l = label.unwrap_or("");
+    // Names and values come from the scrape: a message quotes an excerpt of each, so a
+    // megabyte label value is not printed back whole.
+    let l = excerpt(label.unwrap_or(""));
+    let family = excerpt(family);
     let kind = declared.map_or("?", |f| f.kind.as_str());
     let listed = || {
         let mut s = g
             .values
             .iter()
-            .map(|v| format!("{v:?}"))
+            .map(|v| format!("{:?}", excerpt(v)))
             .collect::<Vec<_>>()
             .join(", ");
-        if g.seen.len() > g.values.len() {
-            let _ = write!(s, " and {} more", g.seen.len() - g.values.len());
+        if distinct > g.values.len() {
+            let _ = write!(s, " and {} more", distinct - g.values.len());
         }
         s
     };
@@ -169,7 +206,7 @@ fn message(
         ),
         (Check::LabelValue, _) => {
             let values = declared
-                .and_then(|f| f.label(l))
+                .and_then(|f| f.label(label.unwrap_or("")))
                 .map(|d| d.value_names().join(", "))
                 .unwrap_or_default();
             format!(
@@ -195,6 +232,7 @@ fn message(
                 Some(Detail::Prefix(p)) => p.as_str(),
                 _ => "?",
             };
+            let prefix = excerpt(prefix);
             format!(
                 "`{family}` has the prefix `{prefix}` of the catalog's families, but the catalog does not declare it"
             )

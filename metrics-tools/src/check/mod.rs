@@ -97,7 +97,7 @@ pub fn run(
         }
     }
     for family in &parsed.families {
-        let declared = known.get(family.name.as_str()).copied();
+        let declared = known.get(family.name).copied();
         check_family(family, declared, &prefixes, &mut findings);
     }
 
@@ -167,13 +167,13 @@ fn coverage_of(required: &[&Family], parsed: &Exposition) -> Coverage {
 }
 
 /// Every check of one scraped family; `declared` is its declaration, if the catalog has one.
-fn check_family(
-    family: &ParsedFamily,
+fn check_family<'p>(
+    family: &'p ParsedFamily<'_>,
     declared: Option<&Family>,
     prefixes: &[&str],
-    findings: &mut Findings,
+    findings: &mut Findings<'p>,
 ) {
-    let name = family.name.as_str();
+    let name = family.name;
     match declared {
         None => {
             // The longest prefix names the family's owner most precisely.
@@ -192,7 +192,7 @@ fn check_family(
                 let line = family.samples.first().map(|s| s.line);
                 findings
                     .add(Check::FamilyType, name, None, None, line)
-                    .note(Detail::ExposedAs(family.kind.clone()));
+                    .note(Detail::ExposedAs(family.kind.to_string()));
             }
             if decl.deprecated_since.is_some() {
                 findings.add(Check::DeprecatedFamily, name, None, None, None);
@@ -214,7 +214,7 @@ fn check_family(
     let mut capped: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
     for sample in &family.samples {
         let line = Some(sample.line);
-        for (label, value) in &sample.labels {
+        for (label, value) in sample.labels() {
             // Labels the format itself adds are not the family's.
             let structural =
                 (label == "le" && family.kind == "histogram" && sample.name.ends_with("_bucket"))

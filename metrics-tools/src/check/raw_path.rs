@@ -1,5 +1,7 @@
 //! What a route template looks like, and what a raw path does: the rule behind `raw_path`.
 
+use metrics_exposition::excerpt;
+
 /// Why a route-template value is a raw path rather than a template, if it is: a full URL, a
 /// query string or fragment, or a path segment that is an id (all digits, a UUID, a long hex
 /// string, a ULID) or percent-encoded. Placeholders (`{id}`, `:id`, `<id>`, `*`) and fixed
@@ -30,10 +32,10 @@ pub fn raw_path_problem(value: &str) -> Option<String> {
             continue;
         }
         if segment.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(format!("numeric id `{segment}`"));
+            return Some(format!("numeric id `{}`", excerpt(segment)));
         }
         if is_uuid(segment) {
-            return Some(format!("UUID `{segment}`"));
+            return Some(format!("UUID `{}`", excerpt(segment)));
         }
         // Long hex strings with a digit are object ids and hashes; a long all-letter word made
         // of a-f (`deadbeefcafe...`) is rare enough in a route to pass.
@@ -41,13 +43,13 @@ pub fn raw_path_problem(value: &str) -> Option<String> {
             && segment.bytes().all(|b| b.is_ascii_hexdigit())
             && segment.bytes().any(|b| b.is_ascii_digit())
         {
-            return Some(format!("hex id `{segment}`"));
+            return Some(format!("hex id `{}`", excerpt(segment)));
         }
         if is_ulid(segment) {
-            return Some(format!("ULID `{segment}`"));
+            return Some(format!("ULID `{}`", excerpt(segment)));
         }
         if segment.contains('%') {
-            return Some(format!("percent-encoded segment `{segment}`"));
+            return Some(format!("percent-encoded segment `{}`", excerpt(segment)));
         }
     }
     None

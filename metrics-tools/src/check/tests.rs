@@ -41,7 +41,7 @@ fn catalog() -> Catalog {
     Catalog::from_json(CATALOG).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn parsed(text: &str) -> Exposition {
+fn parsed(text: &str) -> Exposition<'_> {
     parse(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
