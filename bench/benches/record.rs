@@ -124,6 +124,154 @@ fn histogram_2_labels(c: &mut Criterion) {
     g.finish();
 }
 
+/// Native histogram recording beside the classic one it is held to (issue 14: at most
+/// 1.5x): the same labels and value, classic only, native only (schema 3), and both.
+fn native_histogram(c: &mut Criterion) {
+    let mut g = c.benchmark_group("native_histogram");
+    g.bench_function("ours_classic", |b| {
+        b.iter(|| {
+            ours::Latency {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+            }
+            .observe(black_box(OBSERVED))
+        })
+    });
+    g.bench_function("ours_native", |b| {
+        b.iter(|| {
+            ours::LatencyNative {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+            }
+            .observe(black_box(OBSERVED))
+        })
+    });
+    g.bench_function("ours_classic_and_native", |b| {
+        b.iter(|| {
+            ours::LatencyBoth {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+            }
+            .observe(black_box(OBSERVED))
+        })
+    });
+    g.finish();
+    paired_native();
+}
+
+/// Observations per timed batch of the paired native measurement.
+const NATIVE_BATCH: u32 = 1_000_000;
+
+fn classic_batch() -> Duration {
+    let t0 = Instant::now();
+    for _ in 0..NATIVE_BATCH {
+        ours::Latency {
+            method: black_box(ours::Method::Post),
+            status: black_box(ours::Status::ClientError),
+        }
+        .observe(black_box(OBSERVED));
+    }
+    t0.elapsed()
+}
+
+fn native_batch() -> Duration {
+    let t0 = Instant::now();
+    for _ in 0..NATIVE_BATCH {
+        ours::LatencyNative {
+            method: black_box(ours::Method::Post),
+            status: black_box(ours::Status::ClientError),
+        }
+        .observe(black_box(OBSERVED));
+    }
+    t0.elapsed()
+}
+
+/// Native against classic, batch for batch (as `paired_contention` does): criterion measures
+/// the two seconds apart, and on a shared machine the load changes in between by more than
+/// the difference judged. Each round times one batch of each back to back, in alternating
+/// order; the median per-round ratio is the figure. Written to
+/// `<criterion dir>/native_histogram/paired.json` for `ratios`.
+fn paired_native() {
+    let mut ratios = Vec::with_capacity(PAIRED_ROUNDS);
+    for round in 0..PAIRED_ROUNDS {
+        let (c, n) = if round % 2 == 0 {
+            let c = classic_batch();
+            (c, native_batch())
+        } else {
+            let n = native_batch();
+            (classic_batch(), n)
+        };
+        ratios.push(n.as_secs_f64() / c.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let (r, lo, hi) = (
+        ratios[PAIRED_ROUNDS / 2],
+        ratios[PAIRED_ROUNDS / 4],
+        ratios[3 * PAIRED_ROUNDS / 4],
+    );
+    println!(
+        "native_histogram/paired: {PAIRED_ROUNDS} alternating rounds of {NATIVE_BATCH} observations; native / classic per round: median {r:.3}, quartiles {lo:.3}..{hi:.3}"
+    );
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("target"))
+        .join("criterion")
+        .join("native_histogram");
+    let json = format!(
+        "{{\"rounds\":{PAIRED_ROUNDS},\"ratio_median\":{r},\"ratio_p25\":{lo},\"ratio_p75\":{hi}}}\n"
+    );
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("paired.json"), json);
+    }
+}
+
+/// Recording with an exemplar and without one, side by side (issue 14): the without case is
+/// what `counter_3_labels` and `histogram_2_labels` measure, on families of their own.
+fn exemplars(c: &mut Criterion) {
+    let ex = metrics_runtime::Exemplar::trace_id("4bf92f3577b34da6a3ce929d0e0e4736")
+        .expect("a valid trace id");
+    let mut g = c.benchmark_group("exemplar");
+    g.bench_function("counter_without", |b| {
+        b.iter(|| {
+            ours::ExemplarRequests {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+                handler: black_box(ours::Handler::Deploys),
+            }
+            .inc()
+        })
+    });
+    g.bench_function("counter_with", |b| {
+        b.iter(|| {
+            ours::ExemplarRequests {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+                handler: black_box(ours::Handler::Deploys),
+            }
+            .inc_with_exemplar(black_box(&ex))
+        })
+    });
+    g.bench_function("histogram_without", |b| {
+        b.iter(|| {
+            ours::ExemplarLatency {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+            }
+            .observe(black_box(OBSERVED))
+        })
+    });
+    g.bench_function("histogram_with", |b| {
+        b.iter(|| {
+            ours::ExemplarLatency {
+                method: black_box(ours::Method::Post),
+                status: black_box(ours::Status::ClientError),
+            }
+            .observe_with_exemplar(black_box(OBSERVED), black_box(&ex))
+        })
+    });
+    g.finish();
+}
+
 /// Increments per timed batch, split evenly over the two threads.
 const BATCH: u64 = 1_000_000;
 
@@ -298,6 +446,8 @@ criterion_group!(
     benches,
     counter_3_labels,
     histogram_2_labels,
+    native_histogram,
+    exemplars,
     same_series_2_threads
 );
 criterion_main!(benches);

@@ -82,6 +82,44 @@ pub mod ours {
         pub status: Status,
     }
 
+    /// Request latency as a native histogram only (2 labels, schema 3): the native recording
+    /// benchmark.
+    #[derive(MetricFamily)]
+    #[metric(histogram, name = "bench_request_duration_native_seconds", unit = "seconds",
+             native(schema = 3, max_buckets = 160), max_series = 3000)]
+    pub struct LatencyNative {
+        pub method: Method,
+        pub status: Status,
+    }
+
+    /// Request latency with classic buckets and a native histogram.
+    #[derive(MetricFamily)]
+    #[metric(histogram, name = "bench_request_duration_both_seconds", unit = "seconds",
+             buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+             native(schema = 3, max_buckets = 160), max_series = 3000)]
+    pub struct LatencyBoth {
+        pub method: Method,
+        pub status: Status,
+    }
+
+    /// Requests, recorded with an exemplar (the exemplar benchmark has its own family).
+    #[derive(MetricFamily)]
+    #[metric(counter, name = "bench_exemplar_requests_total")]
+    pub struct ExemplarRequests {
+        pub method: Method,
+        pub status: Status,
+        pub handler: Handler,
+    }
+
+    /// Latency, recorded with an exemplar.
+    #[derive(MetricFamily)]
+    #[metric(histogram, name = "bench_exemplar_duration_seconds", unit = "seconds",
+             buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])]
+    pub struct ExemplarLatency {
+        pub method: Method,
+        pub status: Status,
+    }
+
     /// One series hammered from two threads (the contention benchmark has a family of its own
     /// so the single-thread numbers are not recorded into the same line).
     #[derive(MetricFamily)]

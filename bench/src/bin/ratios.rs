@@ -149,7 +149,13 @@ fn paired(dir: &Path) -> Option<serde_json::Value> {
     serde_json::from_str(&text).ok()
 }
 
-fn targets(m: &Medians, paired: Option<&serde_json::Value>) {
+/// The paired native-vs-classic measurement `benches/record.rs` writes.
+fn paired_native(dir: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join("native_histogram/paired.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn targets(m: &Medians, paired: Option<&serde_json::Value>, native: Option<&serde_json::Value>) {
     let list = [
         Target {
             what: "labelled increment (3 enum labels) vs bare `AtomicU64::fetch_add`",
@@ -194,6 +200,27 @@ fn targets(m: &Medians, paired: Option<&serde_json::Value>) {
             per_series: false,
         },
         Target {
+            what: "protobuf encode of 10k counters + 1k histograms vs our text encode (issue 14)",
+            num: "encode_protobuf/ours",
+            den: "encode_protobuf/ours_text",
+            limit: 1.0,
+            per_series: false,
+        },
+        Target {
+            what: "protobuf encode of the same vs prometheus-client's protobuf encode (issue 14)",
+            num: "encode_protobuf/ours",
+            den: "encode_protobuf/prometheus_client",
+            limit: 0.5,
+            per_series: false,
+        },
+        Target {
+            what: "native histogram observe vs our classic observe (issue 14)",
+            num: "native_histogram/ours_native",
+            den: "native_histogram/ours_classic",
+            limit: 1.5,
+            per_series: false,
+        },
+        Target {
             what: "encode linear in series: time per series at 100k ÷ at 10k",
             num: "encode_scaling/ours/100000",
             den: "encode_scaling/ours/10000",
@@ -215,6 +242,21 @@ fn targets(m: &Medians, paired: Option<&serde_json::Value>) {
         let r = if t.per_series { (n / 10.0) / d } else { n / d };
         let met = if r <= t.limit { "yes" } else { "**no**" };
         println!("| {} | {r:.2}x | ≤ {:.1}x | {met} |", t.what, t.limit);
+        if t.num == "native_histogram/ours_native"
+            && let Some(p) = native
+            && let (Some(r), Some(lo), Some(hi), Some(n)) = (
+                p["ratio_median"].as_f64(),
+                p["ratio_p25"].as_f64(),
+                p["ratio_p75"].as_f64(),
+                p["rounds"].as_u64(),
+            )
+        {
+            let met = if r <= t.limit { "yes" } else { "**no**" };
+            println!(
+                "| the same, paired: median of {n} per-round ratios of 1M observations each, back to back in alternating order (quartiles {lo:.2}x..{hi:.2}x) | {r:.2}x | ≤ {:.1}x | {met} |",
+                t.limit
+            );
+        }
         if t.num == "same_series_2_threads/ours"
             && let Some(p) = paired
             && let (Some(r), Some(lo), Some(hi), Some(n)) = (
@@ -253,7 +295,7 @@ fn main() {
         );
         std::process::exit(1);
     }
-    targets(&m, paired(&dir).as_ref());
+    targets(&m, paired(&dir).as_ref(), paired_native(&dir).as_ref());
     group_table(
         &m,
         "counter_3_labels",
@@ -277,6 +319,24 @@ fn main() {
         "encode_10k_counters_1k_histograms",
         "ours",
         "Text exposition of 10 000 counter series and 1 000 histogram series of 11 buckets (24 000 sample lines), identical data in every crate, into a reused buffer.",
+    );
+    group_table(
+        &m,
+        "encode_protobuf",
+        "ours",
+        "The same 10k+1k set: ours in protobuf (delimited `MetricFamily`, created timestamps included) and in text, both into a reused buffer; prometheus-client's `prometheus_protobuf::encode_to_vec` (it builds the messages, then serializes them).",
+    );
+    group_table(
+        &m,
+        "native_histogram",
+        "ours_classic",
+        "One observation (0.042) into a 2-label histogram: classic (11 buckets), native only (schema 3, the default range of seconds), and both.",
+    );
+    group_table(
+        &m,
+        "exemplar",
+        "counter_without",
+        "Recording with and without an exemplar (a trace id built once), side by side: a 3-label counter increment and a 2-label histogram observation.",
     );
     scaling_table(&m);
     group_table(
