@@ -35,6 +35,7 @@
 //! ```
 
 mod excerpt;
+mod exemplar;
 mod line;
 mod series;
 
@@ -43,6 +44,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 pub use excerpt::{EXCERPT_CHARS, Excerpt, describe_char, excerpt};
+pub use exemplar::{EXEMPLAR_MAX_RUNES, Exemplar};
 use line::{RawLabels, is_label_byte, is_metric_byte, past};
 
 /// A parse failure: the 1-based line and what is wrong there.
@@ -111,6 +113,8 @@ enum Rest<'a> {
 struct Unescaped<'a> {
     labels: Vec<(&'a str, String)>,
     timestamp: Option<i64>,
+    /// An OpenMetrics exemplar (a sample with one is kept in this form: they are rare).
+    exemplar: Option<Exemplar>,
 }
 
 impl<'a> Sample<'a> {
@@ -125,6 +129,14 @@ impl<'a> Sample<'a> {
     /// The value of label `name`.
     pub fn label(&self, name: &str) -> Option<&str> {
         self.labels().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// The OpenMetrics exemplar of the sample (` # {trace_id="..."} value timestamp`), if any.
+    pub fn exemplar(&self) -> Option<&Exemplar> {
+        match &self.rest {
+            Rest::Raw(_) => None,
+            Rest::Unescaped(u) => u.exemplar.as_ref(),
+        }
     }
 
     /// The optional timestamp in milliseconds.
@@ -366,6 +378,10 @@ impl<'a> State<'a> {
             return name;
         }
         for (suffix, kinds) in [
+            // OpenMetrics names a counter family without `_total`, which its samples carry,
+            // and gives counters and histograms a `_created` sample.
+            ("_total", &["counter"][..]),
+            ("_created", &["counter", "histogram", "summary"][..]),
             ("_bucket", &["histogram"][..]),
             ("_sum", &["histogram", "summary"][..]),
             ("_count", &["histogram", "summary"][..]),
@@ -377,6 +393,43 @@ impl<'a> State<'a> {
             }
         }
         name
+    }
+
+    /// What OpenMetrics requires of the samples it adds: an exemplar only on a counter's
+    /// `_total` or a histogram bucket; a `_created` value a finite, non-negative time.
+    fn check_openmetrics(&self, s: &Sample<'a>, family: &str, n: usize) -> Result<(), ParseError> {
+        let kind = self
+            .out
+            .index
+            .get(family)
+            .and_then(|&i| self.out.families.get(i))
+            .map_or("untyped", |f| f.kind);
+        if s.exemplar().is_some()
+            && !(kind == "counter" && s.name.ends_with("_total")
+                || kind == "histogram" && s.name.ends_with("_bucket"))
+        {
+            return Err(ParseError::new(
+                n,
+                format!(
+                    "an exemplar on `{}`: OpenMetrics allows them on counter `_total` samples and histogram buckets only",
+                    excerpt(s.name)
+                ),
+            ));
+        }
+        if family != s.name
+            && s.name.ends_with("_created")
+            && !(s.value.is_finite() && s.value >= 0.0)
+        {
+            return Err(ParseError::new(
+                n,
+                format!(
+                    "`{}` is {}, not a creation time in seconds",
+                    excerpt(s.name),
+                    s.value
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A `# HELP` or `# TYPE` line.
@@ -493,6 +546,9 @@ fn parse_with(text: &str, deadline: Option<Instant>) -> Result<Exposition<'_>, P
         }
         let sample = line::parse_sample(line, n, deadline).map_err(|e| state.fail(e))?;
         let family = state.family_of(sample.name);
+        state
+            .check_openmetrics(&sample, family, n)
+            .map_err(|e| state.fail(e))?;
         let slot = state.slot(family, n).map_err(|e| state.fail(e))?;
         if let Some(f) = state.out.families.get_mut(slot) {
             f.samples.push(sample);

@@ -335,6 +335,22 @@ pub(crate) fn parse_sample(
             found(c.rest())
         )));
     }
+    // OpenMetrics: an exemplar after the value (and timestamp), ` # {labels} value [ts]`. The
+    // label block is behind, so a `#` here can only start one; the rest of the sample is read
+    // without it.
+    let (line, exemplar) = match c.rest().find('#') {
+        Some(at) => {
+            let start = c.pos + at;
+            let e = crate::exemplar::parse(line.get(start..).unwrap_or(""))
+                .map_err(|m| err(format!("{m} (in the exemplar of `{}`)", excerpt(name))))?;
+            (line.get(..start).unwrap_or(line), Some(e))
+        }
+        None => (line, None),
+    };
+    let mut c = Cursor {
+        s: line,
+        pos: c.pos,
+    };
     c.skip_blank();
     let value_text = c.take_token();
     let value = crate::parse_value(value_text).ok_or_else(|| {
@@ -366,12 +382,13 @@ pub(crate) fn parse_sample(
         )));
     }
     let rest = line.get(rest_start..).unwrap_or("");
-    let rest = if escaped {
+    let rest = if escaped || exemplar.is_some() {
         Rest::Unescaped(Box::new(Unescaped {
             labels: RawLabels::new(rest)
                 .map(|(k, v)| (k, unescape_label(v)))
                 .collect(),
             timestamp,
+            exemplar,
         }))
     } else {
         Rest::Raw(rest)

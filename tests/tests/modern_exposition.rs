@@ -180,6 +180,32 @@ fn openmetrics_text_and_protobuf_are_exact() {
     // sample and on the buckets they fell in.
     let om = reg.encode_as(Format::OpenMetrics);
     insta::assert_snapshot!("modern_openmetrics", normalised(&om));
+    // Through the strict parser: families by their OpenMetrics names, `_created` in its
+    // family, the exemplars read back.
+    let parsed = metrics_exposition::parse(&om).expect("the strict parser reads OpenMetrics");
+    let jobs = parsed.family("modern_jobs").expect("the counter family");
+    assert_eq!(jobs.kind, "counter");
+    assert_eq!(jobs.samples.len(), 4, "two _total and two _created samples");
+    let ex = jobs.samples[0].exemplar().expect("an exemplar");
+    assert_eq!(
+        (ex.labels[0].1.as_str(), ex.value, ex.timestamp),
+        (
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            1.0,
+            Some(1_700_000_000.5)
+        )
+    );
+    let buckets = parsed
+        .family("modern_job_duration_seconds")
+        .expect("the histogram family");
+    assert_eq!(
+        buckets
+            .samples
+            .iter()
+            .filter(|s| s.exemplar().is_some())
+            .count(),
+        2
+    );
 
     // Protobuf: decoded with the generated messages.
     let bytes = reg.encode(Format::Protobuf);
