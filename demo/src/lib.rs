@@ -453,48 +453,43 @@ fn say(line: &str) {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
-/// Runs the exporter until Ctrl-C (or SIGTERM).
-pub async fn run(opts: ServeOptions) -> Result<(), String> {
-    let cfg = config(&opts)?;
-    let registry = Arc::new(registry(&cfg)?);
-    let listen = match opts.listen {
-        Some(a) => a,
-        None => DEFAULT_LISTEN
-            .parse()
-            .map_err(|_| "default listen address")?,
+/// The listen queue `run` asks for: the kernel caps it at `net.core.somaxconn` (4096 by
+/// default). The usual 128 drops the SYNs of a burst of connections, and a dropped SYN costs
+/// a scraper a one-second retransmission.
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds `addr` with a listen queue of [`LISTEN_BACKLOG`].
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
     };
-    // The middleware measures the control plane's API (its routes and the 404s of unknown
-    // paths), not the scrapes of /metrics, which is merged in after the layer.
-    let app = demo_app()
-        // The 404 of an unknown path is the API's too: an explicit fallback, so the layer
-        // wraps it and the merge below keeps it.
-        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
-        .layer(HttpMetricsLayer::new(ControlPlaneHttp))
-        .merge(http::metrics_router(Arc::clone(&registry), &cfg));
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+/// The startup line: where the metrics are, behind which gate, and the curl that reads them;
+/// or that the endpoint is off.
+pub fn banner(cfg: &MetricsConfig, families: usize, local: SocketAddr) -> String {
+    if !cfg.enabled {
+        return format!(
+            "metrics-demo serve: the metrics endpoint is disabled (enabled = false); serving the demo API on http://{local}"
+        );
+    }
+    let nets = || {
+        cfg.auth
+            .trusted_cidrs
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let gate = match (&cfg.auth.token, cfg.auth.trusted_cidrs.is_empty()) {
         (Some(_), true) => "bearer token".to_string(),
-        (Some(_), false) => format!(
-            "bearer token and sources in {}",
-            cfg.auth
-                .trusted_cidrs
-                .iter()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (None, false) => format!(
-            "sources in {}",
-            cfg.auth
-                .trusted_cidrs
-                .iter()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        (Some(_), false) => format!("bearer token and sources in {}", nets()),
+        (None, false) => format!("sources in {}", nets()),
         (None, true) => "none (network declared trusted)".to_string(),
     };
     let curl = if cfg.auth.token.is_some() {
@@ -502,12 +497,84 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
     } else {
         ""
     };
-    say(&format!(
-        "metrics-catalog serve: {} families on http://{local}{} (auth: {gate}); try: curl{curl} http://{local}{}",
-        registry.families().len(),
-        cfg.path,
-        cfg.path
-    ));
+    format!(
+        "metrics-demo serve: {families} families on http://{local}{path} (auth: {gate}); try: curl{curl} http://{local}{path}",
+        path = cfg.path
+    )
+}
+
+/// SIGTERM or SIGINT (Ctrl-C), as a stream: the first asks for a graceful stop, a second
+/// for an immediate one.
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                term: signal(SignalKind::terminate()).ok(),
+                int: signal(SignalKind::interrupt()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Signals {}
+        }
+    }
+
+    /// The next SIGTERM or SIGINT.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn one(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = one(&mut self.term) => {}
+                () = one(&mut self.int) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Runs the exporter until SIGTERM or Ctrl-C: the first stops it gracefully (open requests
+/// get `limits.drain_timeout`), a second at once.
+pub async fn run(opts: ServeOptions) -> Result<(), String> {
+    let cfg = config(&opts)?;
+    let registry = Arc::new(registry(&cfg)?);
+    let listen_on = match opts.listen {
+        Some(a) => a,
+        None => DEFAULT_LISTEN
+            .parse()
+            .map_err(|_| "default listen address")?,
+    };
+    // The middleware measures the control plane's API (its routes and the 404s of unknown
+    // paths), not the scrapes of /metrics, which is mounted after the layer.
+    let api = demo_app()
+        // The 404 of an unknown path is the API's too: an explicit fallback, so the layer
+        // wraps it and the merge below keeps it.
+        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
+        .layer(HttpMetricsLayer::new(ControlPlaneHttp));
+    // A metrics path the API routes too is a config error, not a panic.
+    let app = http::mount(api, Arc::clone(&registry), &cfg).map_err(|e| e.to_string())?;
+    let listener = listen(listen_on).map_err(|e| format!("cannot listen on {listen_on}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    say(&banner(&cfg, registry.families().len(), local));
     let tick = Duration::from_millis(opts.tick_ms.max(1));
     let workload = tokio::spawn(async move {
         let mut interval = tokio::time::interval(tick);
@@ -522,30 +589,35 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
             n += 1;
         }
     });
-    let shutdown = async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                    Ok(s) => s,
-                    Err(_) => {
-                        let _ = ctrl_c.await;
-                        return;
-                    }
-                };
+    let mut signals = Signals::new();
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = first_rx.await;
+    };
+    let served = http::serve_with(listener, app, &cfg.limits, shutdown);
+    tokio::pin!(served);
+    let outcome = tokio::select! {
+        served = &mut served => Some(served),
+        () = signals.recv() => None,
+    };
+    workload.abort();
+    let served = match outcome {
+        Some(served) => served,
+        None => {
+            say(&format!(
+                "metrics-demo serve: stopping; open requests get {:?} (a second signal stops at once)",
+                cfg.limits.drain_timeout
+            ));
+            let _ = first_tx.send(());
             tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
+                served = &mut served => served,
+                () = signals.recv() => {
+                    say("metrics-demo serve: second signal, stopped at once");
+                    return Ok(());
+                }
             }
         }
-        #[cfg(not(unix))]
-        {
-            let _ = ctrl_c.await;
-        }
     };
-    let served = http::serve(listener, app, shutdown).await;
-    workload.abort();
-    say("metrics-catalog serve: stopped");
+    say("metrics-demo serve: stopped");
     served.map_err(|e| format!("server error: {e}"))
 }

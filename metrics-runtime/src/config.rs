@@ -17,15 +17,27 @@
 //! trusted_cidrs = ["10.0.0.0/8"]
 //! trusted_proxies = ["127.0.0.1/32"]
 //! trust_network = false                      # serve with no token and no CIDR: explicit only
+//!
+//! [limits]                                   # what a client can hold (the defaults shown)
+//! max_connections = 512                      # open connections; past it the longest-idle goes
+//! header_read_timeout = 10                   # seconds to send a request head
+//! idle_timeout = 30                          # seconds without a byte while no handler runs
+//! drain_timeout = 5                          # seconds open requests get at shutdown
+//! max_header_bytes = 65536                   # a request head larger than this gets 431
 //! ```
 //!
 //! Environment variables with a prefix (for example `METRICS_`) override the file:
 //! `METRICS_ENABLED`, `METRICS_PATH`, `METRICS_PROCESS_METRICS`, `METRICS_GLOBAL_LABELS`
 //! (`k=v,k2=v2`), `METRICS_AUTH_TOKEN`, `METRICS_AUTH_TOKEN_FILE`, `METRICS_AUTH_TRUSTED_CIDRS`
-//! and `METRICS_AUTH_TRUSTED_PROXIES` (comma-separated), `METRICS_AUTH_TRUST_NETWORK`.
+//! and `METRICS_AUTH_TRUSTED_PROXIES` (comma-separated, never empty),
+//! `METRICS_AUTH_TRUST_NETWORK`, and `METRICS_LIMITS_MAX_CONNECTIONS`,
+//! `METRICS_LIMITS_HEADER_READ_TIMEOUT`, `METRICS_LIMITS_IDLE_TIMEOUT`,
+//! `METRICS_LIMITS_DRAIN_TIMEOUT`, `METRICS_LIMITS_MAX_HEADER_BYTES`.
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use ipnet::IpNet;
 use serde::Deserialize;
@@ -67,7 +79,8 @@ pub struct AuthConfig {
     pub trusted_cidrs: Vec<IpNet>,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
-    /// Serve with no token and no CIDR: the deployment's network itself is the gate.
+    /// Serve with no token and no CIDR: the deployment's network itself is the gate. Also
+    /// what admits a network of every address (`0.0.0.0/0`, `::/0`) in the lists above.
     pub trust_network: bool,
 }
 
@@ -78,12 +91,139 @@ impl AuthConfig {
     }
 }
 
+/// What one client can hold of a server: connections, time, memory. `http::serve_with`
+/// enforces them; `http::serve` uses the defaults.
+///
+/// The worst case a flood of clients without credentials can cost is about
+/// `max_connections * (max_header_bytes + 16 KiB)` of memory (32 MiB with the defaults) and
+/// `max_connections` file descriptors: past the cap, the connection that has been idle the
+/// longest is closed to admit the new one, so a flood cannot keep a scraper out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitsConfig {
+    /// Open connections at most (`limits.max_connections`, default 512: under the usual
+    /// soft limit of 1024 file descriptors, with room for the program's own).
+    pub max_connections: usize,
+    /// Time a connection has to deliver a complete request head, counted from the accept or
+    /// from the end of its previous response (`limits.header_read_timeout`, default 10 s).
+    /// A byte now and then does not reset it. hyper runs this one timer over the keep-alive
+    /// wait and the head alike, so it also closes a keep-alive connection left silent.
+    pub header_read_timeout: Duration,
+    /// A connection that moves no byte in either direction for this long while none of its
+    /// requests is in a handler is closed (`limits.idle_timeout`, default 30 s): a response
+    /// the client stopped reading, and the keep-alive wait when this is the shorter
+    /// timeout. A handler that takes long (a long poll) is not idle.
+    pub idle_timeout: Duration,
+    /// At shutdown, how long requests already in a handler or being written get to finish
+    /// before their connections are dropped (`limits.drain_timeout`, default 5 s).
+    /// Connections with no request in progress close at once.
+    pub drain_timeout: Duration,
+    /// The largest request head (request line and headers) read, in bytes; a larger one
+    /// gets 431 (`limits.max_header_bytes`, default 64 KiB, at least 8 KiB).
+    pub max_header_bytes: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_connections: 512,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            drain_timeout: Duration::from_secs(5),
+            max_header_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// The ranges a limit may take: below, the server cannot work (hyper's smallest read buffer
+/// is 8 KiB); above, it is no limit.
+const MAX_CONNECTIONS: (u64, u64) = (1, 1 << 20);
+const HEADER_READ_TIMEOUT: (f64, f64) = (0.0, 3600.0);
+const IDLE_TIMEOUT: (f64, f64) = (0.0, 86_400.0);
+const DRAIN_TIMEOUT: (f64, f64) = (0.0, 3600.0);
+const MAX_HEADER_BYTES: (u64, u64) = (8 * 1024, 16 << 20);
+
+/// A duration in seconds within `(low, high]` (`[0, high]` for the drain, which may be 0:
+/// drop every connection at once).
+fn seconds(
+    key: &str,
+    value: f64,
+    (low, high): (f64, f64),
+    zero: bool,
+) -> Result<Duration, ConfigError> {
+    let fits = value.is_finite() && value <= high && (value > low || (zero && value == low));
+    let range = if zero { "from 0" } else { "more than 0" };
+    if !fits {
+        return Err(ConfigError::new(
+            key,
+            format!("`{value}` is not a number of seconds {range} up to {high}"),
+        ));
+    }
+    Duration::try_from_secs_f64(value).map_err(|e| ConfigError::new(key, e.to_string()))
+}
+
+fn count(key: &str, value: u64, (low, high): (u64, u64), what: &str) -> Result<usize, ConfigError> {
+    if !(low..=high).contains(&value) {
+        return Err(ConfigError::new(
+            key,
+            format!("`{value}` is not a number of {what} from {low} to {high}"),
+        ));
+    }
+    usize::try_from(value).map_err(|e| ConfigError::new(key, e.to_string()))
+}
+
+impl LimitsConfig {
+    /// Checks every limit is within its range, the error naming the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check(&BTreeMap::new())
+    }
+
+    fn check(&self, keys: &BTreeMap<&'static str, String>) -> Result<(), ConfigError> {
+        let key = |k: &'static str| keys.get(k).cloned().unwrap_or_else(|| k.to_string());
+        count(
+            &key("limits.max_connections"),
+            self.max_connections as u64,
+            MAX_CONNECTIONS,
+            "connections",
+        )?;
+        count(
+            &key("limits.max_header_bytes"),
+            self.max_header_bytes as u64,
+            MAX_HEADER_BYTES,
+            "bytes",
+        )?;
+        for (k, d, range, zero) in [
+            (
+                "limits.header_read_timeout",
+                self.header_read_timeout,
+                HEADER_READ_TIMEOUT,
+                false,
+            ),
+            (
+                "limits.idle_timeout",
+                self.idle_timeout,
+                IDLE_TIMEOUT,
+                false,
+            ),
+            (
+                "limits.drain_timeout",
+                self.drain_timeout,
+                DRAIN_TIMEOUT,
+                true,
+            ),
+        ] {
+            seconds(&key(k), d.as_secs_f64(), range, zero)?;
+        }
+        Ok(())
+    }
+}
+
 /// How a program exposes its metrics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsConfig {
     /// Serve the endpoint at all.
     pub enabled: bool,
-    /// The endpoint's path.
+    /// The endpoint's path: a plain absolute path such as `/metrics` (letters, digits and
+    /// `-._~` between slashes), never a route pattern.
     pub path: String,
     /// Expose the standard `process_*` metrics.
     pub process_metrics: bool,
@@ -93,6 +233,8 @@ pub struct MetricsConfig {
     pub buckets: BTreeMap<String, Vec<f64>>,
     /// Who may read the endpoint.
     pub auth: AuthConfig,
+    /// What one client can hold of the server.
+    pub limits: LimitsConfig,
 }
 
 impl Default for MetricsConfig {
@@ -104,6 +246,7 @@ impl Default for MetricsConfig {
             global_labels: Vec::new(),
             buckets: BTreeMap::new(),
             auth: AuthConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -120,6 +263,8 @@ struct RawConfig {
     buckets: BTreeMap<String, Vec<f64>>,
     #[serde(default)]
     auth: RawAuth,
+    #[serde(default)]
+    limits: RawLimits,
 }
 
 #[derive(Deserialize, Default)]
@@ -134,6 +279,60 @@ struct RawAuth {
     trust_network: Option<bool>,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_connections: Option<u64>,
+    header_read_timeout: Option<f64>,
+    idle_timeout: Option<f64>,
+    drain_timeout: Option<f64>,
+    max_header_bytes: Option<u64>,
+}
+
+/// The environment variables read after the prefix. Nothing else in the environment is
+/// looked at, so another program's variable, even one that is not UTF-8, is never an error.
+const ENV_KEYS: &[&str] = &[
+    "ENABLED",
+    "PATH",
+    "PROCESS_METRICS",
+    "GLOBAL_LABELS",
+    "AUTH_TOKEN",
+    "AUTH_TOKEN_FILE",
+    "AUTH_TRUSTED_CIDRS",
+    "AUTH_TRUSTED_PROXIES",
+    "AUTH_TRUST_NETWORK",
+    "LIMITS_MAX_CONNECTIONS",
+    "LIMITS_HEADER_READ_TIMEOUT",
+    "LIMITS_IDLE_TIMEOUT",
+    "LIMITS_DRAIN_TIMEOUT",
+    "LIMITS_MAX_HEADER_BYTES",
+];
+
+/// A token file holds one token; anything larger is the wrong file (`/dev/zero` would
+/// otherwise be read until memory runs out).
+pub const MAX_TOKEN_FILE_BYTES: u64 = 4096;
+
+/// A config file larger than this is the wrong file.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 1 << 20;
+
+/// At most this much of a bad value is quoted back in an error, escaped, so an error line
+/// stays one short line whatever was given.
+const QUOTED_CHARS: usize = 64;
+
+/// `s` as an error message quotes it: escaped (a newline shows as `\n`), cut at
+/// [`QUOTED_CHARS`].
+fn quoted(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(QUOTED_CHARS)
+        .flat_map(char::escape_debug)
+        .collect();
+    if s.chars().nth(QUOTED_CHARS).is_some() {
+        out.push_str("...");
+    }
+    out
+}
+
 fn parse_cidr(key: &str, s: &str) -> Result<IpNet, ConfigError> {
     let s = s.trim();
     s.parse::<IpNet>()
@@ -141,9 +340,31 @@ fn parse_cidr(key: &str, s: &str) -> Result<IpNet, ConfigError> {
         .map_err(|_| {
             ConfigError::new(
                 key,
-                format!("`{s}` is not an IP network such as `10.0.0.0/8` or an address"),
+                format!(
+                    "`{}` is not an IP network such as `10.0.0.0/8` or an address",
+                    quoted(s)
+                ),
             )
         })
+}
+
+/// A comma-separated list of networks from one environment variable. An empty list is an
+/// error: it would silently remove the file's gate (for CIDRs) or its proxies (whose own
+/// address then stands for every client behind them); unset the variable to keep the file's.
+fn parse_cidr_list(key: &str, s: &str) -> Result<Vec<IpNet>, ConfigError> {
+    let nets = s
+        .split(',')
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| parse_cidr(key, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    if nets.is_empty() {
+        return Err(ConfigError::new(
+            key,
+            "an empty list would remove the configured networks; unset the variable to keep \
+             the file's, or give networks",
+        ));
+    }
+    Ok(nets)
 }
 
 fn parse_bool(key: &str, s: &str) -> Result<bool, ConfigError> {
@@ -152,22 +373,129 @@ fn parse_bool(key: &str, s: &str) -> Result<bool, ConfigError> {
         "0" | "false" | "no" | "off" => Ok(false),
         other => Err(ConfigError::new(
             key,
-            format!("`{other}` is not a boolean (true/false)"),
+            format!("`{}` is not a boolean (true/false)", quoted(other)),
         )),
     }
 }
 
+fn parse_u64(key: &str, s: &str) -> Result<u64, ConfigError> {
+    s.trim()
+        .parse()
+        .map_err(|_| ConfigError::new(key, format!("`{}` is not a whole number", quoted(s.trim()))))
+}
+
+fn parse_f64(key: &str, s: &str) -> Result<f64, ConfigError> {
+    s.trim().parse().map_err(|_| {
+        ConfigError::new(
+            key,
+            format!("`{}` is not a number of seconds", quoted(s.trim())),
+        )
+    })
+}
+
+/// Checks that a bearer token can ever match. The gate reads `Authorization: Bearer <token>`
+/// as visible ASCII and trims it, so a token with a space, a control character or a
+/// non-ASCII character would refuse every scrape; it is refused at startup instead. The
+/// message never quotes the token.
+fn check_token(key: &str, token: &str) -> Result<(), ConfigError> {
+    if token.trim().is_empty() {
+        return Err(ConfigError::new(
+            key,
+            "an empty token would let anyone in; remove it or give one",
+        ));
+    }
+    if token.len() > MAX_TOKEN_FILE_BYTES as usize {
+        return Err(ConfigError::new(
+            key,
+            format!("a token of more than {MAX_TOKEN_FILE_BYTES} bytes is not a bearer token"),
+        ));
+    }
+    if let Some((at, c)) = token.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+        let what = match c {
+            ' ' | '\t' | '\r' | '\n' => "whitespace",
+            c if c.is_ascii_control() => "a control character",
+            _ => "a non-ASCII character",
+        };
+        let place = if at == 0 {
+            "at its start".to_string()
+        } else if at + c.len_utf8() == token.len() {
+            "at its end".to_string()
+        } else {
+            format!("at byte {at}")
+        };
+        return Err(ConfigError::new(
+            key,
+            format!(
+                "the token holds {what} {place}; a bearer token is visible ASCII without spaces \
+                 (RFC 6750), and no request could ever present this one"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads at most `limit` bytes of `path`: one byte more tells the file is too large without
+/// reading it whole (`/dev/zero` fails at once).
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("`{}` is larger than {limit} bytes", path.display()));
+    }
+    Ok(bytes)
+}
+
 fn read_token_file(key: &str, path: &Path) -> Result<String, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::new(key, format!("cannot read `{}`: {e}", path.display())))?;
-    let token = text.trim().to_string();
+    let bytes = read_capped(path, MAX_TOKEN_FILE_BYTES)
+        .map_err(|m| ConfigError::new(key, format!("{m}; a token file holds one token")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ConfigError::new(key, format!("`{}` is not UTF-8 text", path.display())))?;
+    // A file ends with a newline; the token is what lies between.
+    let token = text.trim();
     if token.is_empty() {
         return Err(ConfigError::new(
             key,
             format!("`{}` is empty", path.display()),
         ));
     }
-    Ok(token)
+    check_token(key, token)?;
+    Ok(token.to_string())
+}
+
+/// Checks the endpoint's path: absolute, plain segments of letters, digits and `-._~`,
+/// nothing a router reads as a pattern (`{`, `}`, `*`, `:`), nothing a client cannot send
+/// (whitespace, control characters, `?`, `#`), no empty or dot segment (clients normalise
+/// them away), and not `/` itself (which would take the application's root).
+fn check_path(path: &str) -> Result<(), String> {
+    const MAX_PATH: usize = 256;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~');
+    let why = if !path.starts_with('/') {
+        Some("it does not start with `/`")
+    } else if path == "/" {
+        Some("`/` would take the application's root")
+    } else if path.len() > MAX_PATH {
+        Some("it is longer than 256 bytes")
+    } else if path[1..]
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        Some("it has an empty, `.` or `..` segment")
+    } else if path[1..].chars().any(|c| c != '/' && !plain(c)) {
+        Some("only letters, digits and `-._~` may stand between the slashes")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(format!(
+            "`{}` is not a plain URL path such as `/metrics`: {why}",
+            quoted(path)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks bucket bounds the way the derive's R12 does ([`crate::validate::buckets`]), the
@@ -223,7 +551,10 @@ impl MetricsConfig {
         }
         cfg.global_labels = raw.global_labels.into_iter().collect();
         cfg.buckets = raw.buckets;
-        cfg.auth.token = raw.auth.token;
+        if let Some(token) = raw.auth.token {
+            check_token("auth.token", &token)?;
+            cfg.auth.token = Some(token);
+        }
         if let Some(path) = raw.auth.token_file {
             if cfg.auth.token.is_some() {
                 return Err(ConfigError::new(
@@ -246,24 +577,72 @@ impl MetricsConfig {
             .map(|c| parse_cidr("auth.trusted_proxies", c))
             .collect::<Result<_, _>>()?;
         cfg.auth.trust_network = raw.auth.trust_network.unwrap_or(false);
+        let limits = &mut cfg.limits;
+        if let Some(v) = raw.limits.max_connections {
+            limits.max_connections =
+                count("limits.max_connections", v, MAX_CONNECTIONS, "connections")?;
+        }
+        if let Some(v) = raw.limits.max_header_bytes {
+            limits.max_header_bytes =
+                count("limits.max_header_bytes", v, MAX_HEADER_BYTES, "bytes")?;
+        }
+        if let Some(v) = raw.limits.header_read_timeout {
+            limits.header_read_timeout =
+                seconds("limits.header_read_timeout", v, HEADER_READ_TIMEOUT, false)?;
+        }
+        if let Some(v) = raw.limits.idle_timeout {
+            limits.idle_timeout = seconds("limits.idle_timeout", v, IDLE_TIMEOUT, false)?;
+        }
+        if let Some(v) = raw.limits.drain_timeout {
+            limits.drain_timeout = seconds("limits.drain_timeout", v, DRAIN_TIMEOUT, true)?;
+        }
         cfg.validate()?;
         Ok(cfg)
     }
 
-    /// Reads a TOML file.
+    /// Reads a TOML file (at most [`MAX_CONFIG_FILE_BYTES`]).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::new("file", format!("cannot read `{}`: {e}", path.display()))
+        let bytes = read_capped(path, MAX_CONFIG_FILE_BYTES)
+            .map_err(|m| ConfigError::new("file", format!("{m}; is it the config file?")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ConfigError::new("file", format!("`{}` is not UTF-8 text", path.display()))
         })?;
         Self::from_toml_str(&text)
     }
 
     /// Applies environment variables named `{prefix}ENABLED`, `{prefix}AUTH_TOKEN`, ... from
-    /// the process environment. Other variables with the prefix are left alone (a prefix such
-    /// as `METRICS_` is often shared with other tools); an empty token, or a token given by
-    /// both `AUTH_TOKEN` and `AUTH_TOKEN_FILE`, is an error naming the variable.
+    /// the process environment. Only those names are read: other variables, with the prefix
+    /// or not, UTF-8 or not, are left alone (a prefix such as `METRICS_` is often shared with
+    /// other tools). One of ours that is not UTF-8, an empty token or network list, or a
+    /// token given by both `AUTH_TOKEN` and `AUTH_TOKEN_FILE`, is an error naming the
+    /// variable.
     pub fn with_env(self, prefix: &str) -> Result<Self, ConfigError> {
-        self.with_vars(prefix, std::env::vars())
+        self.with_os_vars(prefix, std::env::vars_os())
+    }
+
+    /// Applies variables as [`MetricsConfig::with_env`] does, from any list of OS strings
+    /// (for tests: the environment as the process gets it).
+    pub fn with_os_vars<I: IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>>(
+        self,
+        prefix: &str,
+        vars: I,
+    ) -> Result<Self, ConfigError> {
+        let mut ours = Vec::new();
+        for (name, value) in vars {
+            // A name that is not UTF-8 cannot be one of ours (they are ASCII).
+            let Some(name) = name.to_str() else { continue };
+            let Some(key) = name.strip_prefix(prefix) else {
+                continue;
+            };
+            if !ENV_KEYS.contains(&key) {
+                continue;
+            }
+            let value = value
+                .into_string()
+                .map_err(|_| ConfigError::new(name, "the value is not valid UTF-8"))?;
+            ours.push((name.to_string(), value));
+        }
+        self.with_vars(prefix, ours)
     }
 
     /// Applies variables as [`MetricsConfig::with_env`] does, from any list (for tests).
@@ -274,13 +653,19 @@ impl MetricsConfig {
     ) -> Result<Self, ConfigError> {
         // Which variable gave the token, so two that do are an error whatever their order.
         let mut token_from: Option<String> = None;
+        // Which variable set a checked field, so a check made after every variable is read
+        // (a network of every address needs `trust_network`, which may come later) names it.
+        let mut from: BTreeMap<&'static str, String> = BTreeMap::new();
         for (k, v) in vars {
             let Some(key) = k.strip_prefix(prefix) else {
                 continue;
             };
             match key {
                 "ENABLED" => self.enabled = parse_bool(&k, &v)?,
-                "PATH" => self.path = v,
+                "PATH" => {
+                    self.path = v;
+                    from.insert("path", k.clone());
+                }
                 "PROCESS_METRICS" => self.process_metrics = parse_bool(&k, &v)?,
                 "GLOBAL_LABELS" => {
                     self.global_labels = v
@@ -290,7 +675,10 @@ impl MetricsConfig {
                             pair.split_once('=')
                                 .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
                                 .ok_or_else(|| {
-                                    ConfigError::new(&k, format!("`{pair}` is not `name=value`"))
+                                    ConfigError::new(
+                                        &k,
+                                        format!("`{}` is not `name=value`", quoted(pair)),
+                                    )
                                 })
                         })
                         .collect::<Result<_, _>>()?
@@ -303,54 +691,62 @@ impl MetricsConfig {
                         ));
                     }
                     self.auth.token = Some(if key == "AUTH_TOKEN" {
-                        if v.trim().is_empty() {
-                            return Err(ConfigError::new(
-                                &k,
-                                "an empty token would let anyone in; unset it or give one",
-                            ));
-                        }
+                        check_token(&k, &v)?;
                         v
                     } else {
                         read_token_file(&k, Path::new(&v))?
                     });
                 }
                 "AUTH_TRUSTED_CIDRS" => {
-                    self.auth.trusted_cidrs = v
-                        .split(',')
-                        .filter(|c| !c.trim().is_empty())
-                        .map(|c| parse_cidr(&k, c))
-                        .collect::<Result<_, _>>()?
+                    self.auth.trusted_cidrs = parse_cidr_list(&k, &v)?;
+                    from.insert("auth.trusted_cidrs", k.clone());
                 }
                 "AUTH_TRUSTED_PROXIES" => {
-                    self.auth.trusted_proxies = v
-                        .split(',')
-                        .filter(|c| !c.trim().is_empty())
-                        .map(|c| parse_cidr(&k, c))
-                        .collect::<Result<_, _>>()?
+                    self.auth.trusted_proxies = parse_cidr_list(&k, &v)?;
+                    from.insert("auth.trusted_proxies", k.clone());
                 }
                 "AUTH_TRUST_NETWORK" => self.auth.trust_network = parse_bool(&k, &v)?,
+                "LIMITS_MAX_CONNECTIONS" => {
+                    self.limits.max_connections =
+                        count(&k, parse_u64(&k, &v)?, MAX_CONNECTIONS, "connections")?;
+                }
+                "LIMITS_MAX_HEADER_BYTES" => {
+                    self.limits.max_header_bytes =
+                        count(&k, parse_u64(&k, &v)?, MAX_HEADER_BYTES, "bytes")?;
+                }
+                "LIMITS_HEADER_READ_TIMEOUT" => {
+                    self.limits.header_read_timeout =
+                        seconds(&k, parse_f64(&k, &v)?, HEADER_READ_TIMEOUT, false)?;
+                }
+                "LIMITS_IDLE_TIMEOUT" => {
+                    self.limits.idle_timeout =
+                        seconds(&k, parse_f64(&k, &v)?, IDLE_TIMEOUT, false)?;
+                }
+                "LIMITS_DRAIN_TIMEOUT" => {
+                    self.limits.drain_timeout =
+                        seconds(&k, parse_f64(&k, &v)?, DRAIN_TIMEOUT, true)?;
+                }
                 _ => {}
             }
         }
-        self.validate()?;
+        self.check(&from)?;
         Ok(self)
     }
 
-    /// Checks what serde cannot: the path, label names, bucket lists.
+    /// Checks what serde cannot: the path, label names, bucket lists, the token, networks of
+    /// every address, the limits.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if !self.path.starts_with('/') || self.path.contains(['?', '#', ' ']) {
-            return Err(ConfigError::new(
-                "path",
-                format!(
-                    "`{}` is not an absolute URL path such as `/metrics`",
-                    self.path
-                ),
-            ));
-        }
+        self.check(&BTreeMap::new())
+    }
+
+    /// [`MetricsConfig::validate`], naming a field by the variable that set it when one did.
+    fn check(&self, from: &BTreeMap<&'static str, String>) -> Result<(), ConfigError> {
+        let key = |k: &'static str| from.get(k).cloned().unwrap_or_else(|| k.to_string());
+        check_path(&self.path).map_err(|m| ConfigError::new(key("path"), m))?;
         let mut seen = std::collections::BTreeSet::new();
         for (name, _) in &self.global_labels {
             crate::validate::label_name(name)
-                .map_err(|m| ConfigError::new(format!("global_labels.{name}"), m))?;
+                .map_err(|m| ConfigError::new(format!("global_labels.{}", quoted(name)), m))?;
             if !seen.insert(name) {
                 return Err(ConfigError::new(
                     format!("global_labels.{name}"),
@@ -359,15 +755,32 @@ impl MetricsConfig {
             }
         }
         for (family, bounds) in &self.buckets {
-            validate_buckets(&format!("buckets.{family}"), bounds)?;
+            validate_buckets(&format!("buckets.{}", quoted(family)), bounds)?;
         }
-        if matches!(&self.auth.token, Some(t) if t.trim().is_empty()) {
-            return Err(ConfigError::new(
-                "auth.token",
-                "an empty token would let anyone in; remove it or give one",
-            ));
+        if let Some(token) = &self.auth.token {
+            check_token("auth.token", token)?;
         }
-        Ok(())
+        // A network of every address is no gate: as a trusted CIDR it admits anyone, as a
+        // trusted proxy it lets anyone choose its address with `X-Forwarded-For`. Only an
+        // explicit `trust_network` says that is meant.
+        if !self.auth.trust_network {
+            for (field, nets) in [
+                ("auth.trusted_cidrs", &self.auth.trusted_cidrs),
+                ("auth.trusted_proxies", &self.auth.trusted_proxies),
+            ] {
+                if let Some(all) = nets.iter().find(|n| n.prefix_len() == 0) {
+                    return Err(ConfigError::new(
+                        key(field),
+                        format!(
+                            "`{all}` holds every address, so it gates nothing; give the \
+                             networks scrapers really come from, or set \
+                             `auth.trust_network = true` to say the network itself is the gate"
+                        ),
+                    ));
+                }
+            }
+        }
+        self.limits.check(from)
     }
 
     /// A registry of `families` configured by this config: global labels, bucket overrides,
@@ -517,5 +930,299 @@ mod tests {
         let _ = std::fs::remove_file(&dir);
         // Other variables with the prefix are not ours to judge.
         assert!(vars(&[("M_REQUIRE_SOMETHING", "1")]).is_ok());
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    /// Any variable of the environment may hold bytes that are not UTF-8; only ours are
+    /// read, and one of ours that is not UTF-8 is an error naming it. (Before: `with_env`
+    /// read every variable as UTF-8 and panicked on the first that was not.)
+    #[cfg(unix)]
+    #[test]
+    fn variables_that_are_not_utf8() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let bytes = |b: &[u8]| OsString::from_vec(b.to_vec());
+        let others = vec![
+            (OsString::from("LANG_SOMETHING"), bytes(b"caf\xe9")),
+            (bytes(b"M_\xff"), OsString::from("x")),
+            (OsString::from("M_UNRELATED"), bytes(b"\xff")),
+            (OsString::from("M_PATH"), OsString::from("/m")),
+        ];
+        let cfg = MetricsConfig::default().with_os_vars("M_", others);
+        assert_eq!(cfg.map(|c| c.path), Ok("/m".to_string()));
+        let ours = vec![(OsString::from("M_AUTH_TOKEN"), bytes(b"s3cr\xe9t"))];
+        let err = MetricsConfig::default().with_os_vars("M_", ours).err();
+        assert_eq!(err.map(|e| e.key), Some("M_AUTH_TOKEN".to_string()));
+    }
+
+    /// The path is a plain absolute path, never a pattern, never unreachable, never `/`.
+    #[test]
+    fn paths_are_plain_absolute_paths() {
+        for good in ["/metrics", "/internal/metrics", "/_/metrics-v1.2~x"] {
+            let cfg = MetricsConfig::from_toml_str(&format!("path = \"{good}\"\n"));
+            assert!(cfg.is_ok(), "{good}: {cfg:?}");
+        }
+        for bad in [
+            "metrics", "/", "", "/m{", "/{*rest}", "/{id}", "/:id", "/*x", "/m\n", "/m\u{0}",
+            "/m x", "/m\t", "/m?x", "/m#x", "/a//b", "/a/../b", "/a/./b", "/m/", "/m%20", "/mé",
+        ] {
+            let err = MetricsConfig {
+                path: bad.to_string(),
+                ..MetricsConfig::default()
+            }
+            .validate()
+            .err();
+            assert_eq!(
+                err.as_ref().map(|e| e.key.as_str()),
+                Some("path"),
+                "{bad:?}"
+            );
+            // The message quotes the path escaped: one line, whatever it held.
+            assert!(
+                err.is_some_and(|e| !e.message.contains(['\n', '\0'])),
+                "{bad:?}"
+            );
+        }
+        let long = format!("/{}", "m".repeat(10_000));
+        let err = MetricsConfig::default()
+            .with_vars("M_", env(&[("M_PATH", &long)]))
+            .err();
+        assert!(
+            err.as_ref()
+                .is_some_and(|e| e.key == "M_PATH" && e.message.len() < 300),
+            "{err:?}"
+        );
+    }
+
+    /// An empty network list from the environment would silently remove the file's gate; it
+    /// is an error, as an empty token is. (Before: `METRICS_AUTH_TRUSTED_CIDRS=""` turned
+    /// 403 into 200 for anyone with the token.)
+    #[test]
+    fn empty_network_lists_are_errors() {
+        let file = MetricsConfig::from_toml_str(
+            "[auth]\ntoken = \"t0k\"\ntrusted_cidrs = [\"10.0.0.0/8\"]\ntrusted_proxies = [\"10.0.0.1\"]\n",
+        );
+        let Ok(file) = file else { panic!("{file:?}") };
+        for key in ["M_AUTH_TRUSTED_CIDRS", "M_AUTH_TRUSTED_PROXIES"] {
+            for value in ["", " ", ",", " , "] {
+                let err = file.clone().with_vars("M_", env(&[(key, value)])).err();
+                assert_eq!(err.map(|e| e.key), Some(key.to_string()), "{key}={value:?}");
+            }
+        }
+    }
+
+    /// A token no request could present is refused at startup, naming its key and never
+    /// quoting it; so is a token file larger than a token, `/dev/zero` included.
+    #[test]
+    fn tokens_that_can_never_match_are_refused() {
+        for bad in [
+            " s3cret",
+            "s3cret ",
+            "s3 cret",
+            "s3cr\u{e9}t",
+            "s3cret\t",
+            "s3\u{7}cret",
+        ] {
+            let escaped: String = bad
+                .chars()
+                .map(|c| match c {
+                    c if c.is_control() => format!("\\u{:04X}", c as u32),
+                    c => c.to_string(),
+                })
+                .collect();
+            let toml = format!("[auth]\ntoken = \"{escaped}\"\n");
+            let err = MetricsConfig::from_toml_str(&toml).err();
+            assert!(
+                err.as_ref()
+                    .is_some_and(|e| e.key == "auth.token" && !e.message.contains("s3")),
+                "{bad:?}: {err:?}"
+            );
+            let err = MetricsConfig::default()
+                .with_vars("M_", env(&[("M_AUTH_TOKEN", bad)]))
+                .err();
+            assert_eq!(
+                err.map(|e| e.key),
+                Some("M_AUTH_TOKEN".to_string()),
+                "{bad:?}"
+            );
+        }
+        let dir = std::env::temp_dir().join(format!("metrics-config-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let write = |name: &str, text: &[u8]| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).ok();
+            path.to_string_lossy().into_owned()
+        };
+        let good = write("good", b"s3cret\n");
+        let spaced = write("spaced", b"s3 cret\n");
+        let huge = write("huge", &vec![b'x'; 5000]);
+        let file = |path: &str| {
+            MetricsConfig::from_toml_str(&format!("[auth]\ntoken_file = \"{path}\"\n"))
+        };
+        assert_eq!(
+            file(&good).ok().and_then(|c| c.auth.token),
+            Some("s3cret".to_string())
+        );
+        for bad in [spaced.as_str(), huge.as_str()] {
+            assert_eq!(
+                file(bad).err().map(|e| e.key),
+                Some("auth.token_file".to_string()),
+                "{bad}"
+            );
+        }
+        #[cfg(unix)]
+        {
+            let started = std::time::Instant::now();
+            let err = file("/dev/zero").err();
+            assert!(
+                err.is_some_and(|e| e.message.contains("larger than 4096 bytes")),
+                "/dev/zero is refused"
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(10));
+            let err = MetricsConfig::from_file(Path::new("/dev/zero")).err();
+            assert_eq!(err.map(|e| e.key), Some("file".to_string()));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A network of every address, as a trusted CIDR or proxy, needs `trust_network`.
+    #[test]
+    fn every_address_needs_trust_network() {
+        for (list, net) in [
+            ("trusted_cidrs", "0.0.0.0/0"),
+            ("trusted_cidrs", "::/0"),
+            ("trusted_proxies", "0.0.0.0/0"),
+            ("trusted_proxies", "::/0"),
+        ] {
+            let toml = format!("[auth]\ntoken = \"t\"\n{list} = [\"10.0.0.0/8\", \"{net}\"]\n");
+            let err = MetricsConfig::from_toml_str(&toml).err();
+            assert_eq!(
+                err.map(|e| e.key),
+                Some(format!("auth.{list}")),
+                "{list} {net}"
+            );
+            let trusted = format!("{toml}trust_network = true\n");
+            assert!(MetricsConfig::from_toml_str(&trusted).is_ok(), "{trusted}");
+        }
+        // From the environment, in either order with `AUTH_TRUST_NETWORK`; the error names
+        // the variable that gave the network.
+        let err = MetricsConfig::default()
+            .with_vars("M_", env(&[("M_AUTH_TRUSTED_CIDRS", "0.0.0.0/0")]))
+            .err();
+        assert_eq!(err.map(|e| e.key), Some("M_AUTH_TRUSTED_CIDRS".to_string()));
+        for order in [
+            [
+                ("M_AUTH_TRUSTED_CIDRS", "::/0"),
+                ("M_AUTH_TRUST_NETWORK", "true"),
+            ],
+            [
+                ("M_AUTH_TRUST_NETWORK", "true"),
+                ("M_AUTH_TRUSTED_CIDRS", "::/0"),
+            ],
+        ] {
+            assert!(
+                MetricsConfig::default()
+                    .with_vars("M_", env(&order))
+                    .is_ok()
+            );
+        }
+    }
+
+    /// Limits from the file and the environment, each bad value one error naming its key.
+    #[test]
+    fn limits_from_file_and_environment() {
+        let defaults = LimitsConfig::default();
+        assert_eq!(defaults.validate(), Ok(()));
+        let cfg = MetricsConfig::from_toml_str(
+            "[limits]\nmax_connections = 64\nheader_read_timeout = 2.5\nidle_timeout = 20\ndrain_timeout = 0\nmax_header_bytes = 16384\n",
+        );
+        let Ok(cfg) = cfg else { panic!("{cfg:?}") };
+        assert_eq!(
+            cfg.limits,
+            LimitsConfig {
+                max_connections: 64,
+                header_read_timeout: Duration::from_millis(2500),
+                idle_timeout: Duration::from_secs(20),
+                drain_timeout: Duration::ZERO,
+                max_header_bytes: 16384,
+            }
+        );
+        let cfg = cfg.with_vars(
+            "M_",
+            env(&[
+                ("M_LIMITS_MAX_CONNECTIONS", "100"),
+                ("M_LIMITS_HEADER_READ_TIMEOUT", "1"),
+                ("M_LIMITS_IDLE_TIMEOUT", "0.5"),
+                ("M_LIMITS_DRAIN_TIMEOUT", "7"),
+                ("M_LIMITS_MAX_HEADER_BYTES", "8192"),
+            ]),
+        );
+        let Ok(cfg) = cfg else { panic!("{cfg:?}") };
+        assert_eq!(cfg.limits.max_connections, 100);
+        assert_eq!(cfg.limits.idle_timeout, Duration::from_millis(500));
+        assert_eq!(cfg.limits.drain_timeout, Duration::from_secs(7));
+        for (text, key) in [
+            ("[limits]\nmax_connections = 0\n", "limits.max_connections"),
+            ("[limits]\nmax_connections = -1\n", "limits.max_connections"),
+            (
+                "[limits]\nmax_connections = 1.5\n",
+                "limits.max_connections",
+            ),
+            (
+                "[limits]\nheader_read_timeout = 0\n",
+                "limits.header_read_timeout",
+            ),
+            (
+                "[limits]\nheader_read_timeout = nan\n",
+                "limits.header_read_timeout",
+            ),
+            ("[limits]\nidle_timeout = 1e20\n", "limits.idle_timeout"),
+            ("[limits]\nidle_timeout = -1\n", "limits.idle_timeout"),
+            ("[limits]\ndrain_timeout = inf\n", "limits.drain_timeout"),
+            (
+                "[limits]\nmax_header_bytes = 100\n",
+                "limits.max_header_bytes",
+            ),
+            (
+                "[limits]\nmax_header_bytes = \"64k\"\n",
+                "limits.max_header_bytes",
+            ),
+            ("[limits]\nheader_timeout = 1\n", "limits.header_timeout"),
+        ] {
+            let err = MetricsConfig::from_toml_str(text).err();
+            assert_eq!(
+                err.as_ref().map(|e| e.key.as_str()),
+                Some(key),
+                "{text}: {err:?}"
+            );
+        }
+        for (var, value) in [
+            ("M_LIMITS_MAX_CONNECTIONS", "lots"),
+            ("M_LIMITS_MAX_CONNECTIONS", "0"),
+            ("M_LIMITS_HEADER_READ_TIMEOUT", "10s"),
+            ("M_LIMITS_IDLE_TIMEOUT", "NaN"),
+            ("M_LIMITS_DRAIN_TIMEOUT", "-0.1"),
+            ("M_LIMITS_MAX_HEADER_BYTES", "1"),
+        ] {
+            let err = MetricsConfig::default()
+                .with_vars("M_", env(&[(var, value)]))
+                .err();
+            assert_eq!(err.map(|e| e.key), Some(var.to_string()), "{var}={value}");
+        }
+        // A config built by hand is checked by `validate`.
+        let hand = LimitsConfig {
+            max_connections: 0,
+            ..LimitsConfig::default()
+        };
+        assert_eq!(
+            hand.validate().err().map(|e| e.key),
+            Some("limits.max_connections".to_string())
+        );
     }
 }

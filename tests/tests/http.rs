@@ -85,9 +85,47 @@ fn registry() -> Arc<Registry> {
     Arc::new(r.with_self_metrics("t_metrics_"))
 }
 
-/// Starts the app on an ephemeral loopback port in a background runtime.
-fn start(config: MetricsConfig) -> SocketAddr {
+/// The test app: a few routes, the metrics route of `config`, the metrics layer last.
+fn app(config: &MetricsConfig) -> axum::Router {
+    axum::Router::new()
+        .route("/items/{id}", axum::routing::get(|| async { "item\n" }))
+        .route("/health", axum::routing::get(|| async { "ok\n" }))
+        .route(
+            "/upload",
+            axum::routing::post(|body: String| async move { body.len().to_string() }),
+        )
+        .route(
+            "/boom",
+            axum::routing::get(|| async {
+                if std::hint::black_box(true) {
+                    panic!("the handler panics (on purpose: tests/tests/http.rs)");
+                }
+                "unreachable\n"
+            }),
+        )
+        // A handler that never answers: a request in progress that only a deadline ends.
+        .route(
+            "/forever",
+            axum::routing::get(std::future::pending::<&'static str>),
+        )
+        .merge(http::metrics_router(registry(), config))
+        // Last, so it wraps every route and the fallback (unmatched requests).
+        .layer(HttpMetricsLayer::new(AppMetrics))
+}
+
+/// Starts the app on an ephemeral loopback port in a background runtime, served within
+/// `config.limits`; it stops when `stop` is sent (or never, when it is dropped unsent).
+/// The server's thread sends `()` on the returned receiver when `serve_with` returned.
+fn start_stoppable(
+    config: MetricsConfig,
+) -> (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    std::sync::mpsc::Receiver<()>,
+) {
     let (tx, rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (done_tx, done) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -95,24 +133,30 @@ fn start(config: MetricsConfig) -> SocketAddr {
             .build()
             .expect("runtime");
         rt.block_on(async move {
-            let app = axum::Router::new()
-                .route("/items/{id}", axum::routing::get(|| async { "item\n" }))
-                .route("/health", axum::routing::get(|| async { "ok\n" }))
-                .route(
-                    "/upload",
-                    axum::routing::post(|body: String| async move { body.len().to_string() }),
-                )
-                .merge(http::metrics_router(registry(), &config))
-                // Last, so it wraps every route and the fallback (unmatched requests).
-                .layer(HttpMetricsLayer::new(AppMetrics));
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            let _ = http::serve(listener, app, std::future::pending()).await;
+            let shutdown = async move {
+                if stopped.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let served = http::serve_with(listener, app(&config), &config.limits, shutdown).await;
+            assert!(served.is_ok(), "{served:?}");
+            let _ = done_tx.send(());
         });
+        // The runtime is dropped here, with whatever its tasks still hold.
     });
-    rx.recv().expect("server started")
+    (rx.recv().expect("server started"), stop, done)
+}
+
+/// Starts the app on an ephemeral loopback port in a background runtime, served until the
+/// test process ends.
+fn start(config: MetricsConfig) -> SocketAddr {
+    // A dropped sender is never a shutdown.
+    let (addr, _stop, _) = start_stoppable(config);
+    addr
 }
 
 fn config(toml: &str) -> MetricsConfig {
@@ -234,18 +278,19 @@ fn forwarded_for_is_honoured_only_from_trusted_proxies() {
 #[test]
 fn hostile_requests_get_status_codes_not_panics() {
     let addr = start(config("[auth]\ntoken = \"s3cret\"\n"));
-    // A 64 KiB token fits the server's header buffer: a wrong token, so 401.
-    let long = format!("Authorization: Bearer {}", "x".repeat(64 * 1024));
-    let r = http_get(addr, "/metrics", &[&long]).expect("a 64 KiB header is answered");
+    // A 32 KiB token fits the head limit (`limits.max_header_bytes`, 64 KiB): a wrong
+    // token, so 401.
+    let long = format!("Authorization: Bearer {}", "x".repeat(32 * 1024));
+    let r = http_get(addr, "/metrics", &[&long]).expect("a 32 KiB header is answered");
     assert_eq!(r.status, 401);
     // More header lines than the server parses (hyper's limit is 100): 431.
     let many: Vec<String> = (0..150).map(|i| format!("X-Filler-{i}: {i}")).collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
     let r = http_get(addr, "/metrics", &many).expect("150 header lines are answered");
     assert_eq!(r.status, 431, "150 header lines");
-    // A head larger than the server's read buffer (about 400 KiB) is refused with 431; the
-    // server may close the connection before the client has written it all, so the status
-    // is read only when the response arrives before the reset.
+    // A head larger than `limits.max_header_bytes` is refused with 431; the server may close
+    // the connection before the client has written it all, so the status is read only when
+    // the response arrives before the reset.
     let huge = format!("X-Huge: {}", "y".repeat(1024 * 1024));
     match http_get(addr, "/metrics", &[&huge]) {
         Ok(r) => assert_eq!(r.status, 431, "a 1 MiB header"),
@@ -486,5 +531,323 @@ fn request_and_response_sizes_are_observed_when_known() {
         upload().count(),
         1,
         "a chunked body's size is unknown up front"
+    );
+}
+
+/// Reads from `stream` until the server closes it (`Ok` with what was read), or until
+/// `deadline` passes with the connection still open (`Err`). A reset counts as closed.
+fn read_until_closed(
+    stream: &mut std::net::TcpStream,
+    deadline: std::time::Duration,
+) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let end = std::time::Instant::now() + deadline;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = end.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(format!(
+                "still open after {deadline:?}; read {:?}",
+                String::from_utf8_lossy(&got)
+            ));
+        }
+        stream.set_read_timeout(Some(left)).expect("timeout");
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return Ok(got),
+        }
+    }
+}
+
+/// A connection to `addr` that has sent the first line and a half of a request head.
+fn half_sent(addr: SocketAddr) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: flood\r\nX-Wait: ")
+        .expect("write");
+    s
+}
+
+/// A client that never finishes its request head, or trickles it a byte at a time, is closed
+/// after `limits.header_read_timeout`; hyper runs the same timer over the wait for the next
+/// request on a keep-alive connection. (Before: no timer at all; a half-sent head stayed
+/// open for as long as the client liked.)
+#[test]
+fn half_sent_and_trickled_heads_are_closed() {
+    let addr = start(config(
+        "[auth]\ntoken = \"s3cret\"\n[limits]\nheader_read_timeout = 1\nidle_timeout = 60\n",
+    ));
+    let mut slow = half_sent(addr);
+    // One byte now and then does not reset the header timer.
+    let mut trickle = half_sent(addr);
+    std::thread::spawn({
+        let mut trickle = trickle.try_clone().expect("clone");
+        move || {
+            use std::io::Write;
+            for _ in 0..40 {
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                if trickle.write_all(b"x").is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut conn = metrics_tests::HttpConn::connect(addr).expect("connect");
+    assert_eq!(conn.get("/health", &[]).expect("first request").0, 200);
+    let answered = std::time::Instant::now();
+    let limit = std::time::Duration::from_secs(15);
+    for (what, stream) in [
+        ("a half-sent head", &mut slow),
+        ("a trickled head", &mut trickle),
+    ] {
+        let got = read_until_closed(stream, limit).unwrap_or_else(|e| panic!("{what}: {e}"));
+        // hyper answers nothing to a head it never got whole.
+        assert!(
+            got.is_empty() || got.starts_with(b"HTTP/1.1 408"),
+            "{what}: {got:?}"
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(2500).saturating_sub(answered.elapsed()));
+    let next = conn.get("/health", &[]);
+    assert!(
+        next.is_err(),
+        "the silent keep-alive connection is closed: {next:?}"
+    );
+}
+
+/// A connection on which nothing moves while no handler runs is closed after
+/// `limits.idle_timeout`, even when `header_read_timeout` is longer: a keep-alive
+/// connection waiting for its next request, a connection that never sent a byte. A handler
+/// that takes longer than that is not idle. (Before: an idle keep-alive connection stayed
+/// open forever.)
+#[test]
+fn idle_connections_are_closed_but_slow_handlers_are_not() {
+    let addr = start(config(
+        "[auth]\ntoken = \"s3cret\"\n[limits]\nheader_read_timeout = 60\nidle_timeout = 1\n",
+    ));
+    let mut silent = std::net::TcpStream::connect(addr).expect("connect");
+    let mut keep_alive = metrics_tests::HttpConn::connect(addr).expect("connect");
+    assert_eq!(keep_alive.get("/health", &[]).expect("request").0, 200);
+    read_until_closed(&mut silent, std::time::Duration::from_secs(15))
+        .expect("a silent connection is closed");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let next = keep_alive.get("/health", &[]);
+    assert!(
+        next.is_err(),
+        "the idle keep-alive connection is closed: {next:?}"
+    );
+    // A request in a handler for longer than the idle timeout keeps its connection.
+    let mut waiting = std::net::TcpStream::connect(addr).expect("connect");
+    {
+        use std::io::Write;
+        waiting
+            .write_all(b"GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("write");
+    }
+    let still = read_until_closed(&mut waiting, std::time::Duration::from_secs(3));
+    assert!(
+        still.is_err(),
+        "a connection in a handler is not idle: {still:?}"
+    );
+}
+
+/// Past `limits.max_connections`, the connection idle the longest is closed to admit the
+/// new one: half-sent requests cannot keep a scraper out, and the server never holds more
+/// than the cap. (Before: no cap; every half-sent request held a descriptor.)
+#[test]
+fn at_the_cap_the_idlest_connection_makes_room() {
+    let addr = start(config(
+        "[auth]\ntoken = \"s3cret\"\n[limits]\nmax_connections = 8\nheader_read_timeout = 60\nidle_timeout = 60\n",
+    ));
+    // One after the other, so that the first is the idlest.
+    let mut flood: Vec<_> = (0..8)
+        .map(|_| {
+            let s = half_sent(addr);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let r = http_get(addr, "/metrics", &["Authorization: Bearer s3cret"]).expect("scrape");
+    assert_eq!(r.status, 200, "a scrape at the cap is served");
+    // The scrape took the oldest half-sent connection's place.
+    read_until_closed(&mut flood[0], std::time::Duration::from_secs(10))
+        .expect("the idlest connection was closed");
+    // Eight more half-sent requests: the server closes as many of the older ones.
+    flood.extend((0..8).map(|_| half_sent(addr)));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let r = http_get(addr, "/metrics", &["Authorization: Bearer s3cret"]).expect("scrape");
+    assert_eq!(r.status, 200);
+    let open = flood
+        .iter_mut()
+        .map(|s| read_until_closed(s, std::time::Duration::from_millis(300)))
+        .filter(Result::is_err)
+        .count();
+    assert!(
+        open <= 8,
+        "{open} half-sent connections open with a cap of 8"
+    );
+}
+
+/// When every connection under the cap is in a handler, a new one is refused at once
+/// (closed without an answer) rather than queued.
+#[test]
+fn at_the_cap_with_every_connection_busy_new_ones_are_refused() {
+    use std::io::Write;
+    let addr = start(config(
+        "[auth]\ntoken = \"s3cret\"\n[limits]\nmax_connections = 2\n",
+    ));
+    let busy: Vec<_> = (0..2)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(addr).expect("connect");
+            s.write_all(b"GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
+                .expect("write");
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    match http_get(addr, "/health", &[]) {
+        Err(_) => {}
+        Ok(r) => panic!("a connection past a busy cap was served: {r:?}"),
+    }
+    drop(busy);
+}
+
+/// At shutdown, connections with no request in progress (idle, or a head still arriving)
+/// close at once, requests in progress get `limits.drain_timeout`, and then `serve_with`
+/// returns whatever is left. (Before: one client that sent one byte, or one handler that
+/// never ends, held the shutdown up forever.)
+#[test]
+fn shutdown_drains_for_a_bounded_time() {
+    use std::io::Write;
+    let (addr, stop, done) = start_stoppable(config(
+        "[auth]\ntoken = \"s3cret\"\n[limits]\ndrain_timeout = 1\nheader_read_timeout = 60\nidle_timeout = 60\n",
+    ));
+    let mut one_byte = std::net::TcpStream::connect(addr).expect("connect");
+    one_byte.write_all(b"G").expect("write");
+    let mut idle = metrics_tests::HttpConn::connect(addr).expect("connect");
+    assert_eq!(idle.get("/health", &[]).expect("request").0, 200);
+    let mut in_handler = std::net::TcpStream::connect(addr).expect("connect");
+    in_handler
+        .write_all(b"GET /forever HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stop.send(()).expect("the server is running");
+    read_until_closed(&mut one_byte, std::time::Duration::from_secs(10))
+        .expect("a half-sent head does not hold the shutdown");
+    done.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("serve_with returned after the drain deadline");
+    read_until_closed(&mut in_handler, std::time::Duration::from_secs(10))
+        .expect("the request past the deadline was dropped");
+    assert!(
+        idle.get("/health", &[]).is_err(),
+        "the idle connection is closed"
+    );
+}
+
+/// An unauthenticated request gets the same 401/403 whatever its method: the gate answers
+/// before the method is looked at, so the route's existence is not revealed. Past the gate,
+/// a method other than GET or HEAD gets 405.
+#[test]
+fn the_gate_answers_before_the_method() {
+    let addr = start(config("[auth]\ntoken = \"s3cret\"\n"));
+    let outside = start(config(
+        "[auth]\ntoken = \"s3cret\"\ntrusted_cidrs = [\"10.0.0.0/8\"]\n",
+    ));
+    let request = |addr: SocketAddr, method: &str, auth: &str| {
+        let head = format!(
+            "{method} /metrics HTTP/1.1\r\nHost: t\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        http_raw(addr, head.as_bytes()).expect("answered")
+    };
+    for method in [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW",
+    ] {
+        assert_eq!(
+            request(addr, method, "").status,
+            401,
+            "{method} without a token"
+        );
+        assert_eq!(
+            request(outside, method, "Authorization: Bearer s3cret\r\n").status,
+            403,
+            "{method} from outside the networks"
+        );
+        let past = request(addr, method, "Authorization: Bearer s3cret\r\n");
+        if matches!(method, "GET" | "HEAD") {
+            assert_eq!(past.status, 200, "{method}");
+        } else {
+            assert_eq!(past.status, 405, "{method} with the token");
+            assert_eq!(past.header("allow"), Some("GET, HEAD"));
+        }
+    }
+}
+
+/// A handler that panics is answered with 500 by `serve_with` and recorded as 500 by the
+/// metrics layer, not as 499 (client went away), so error-rate alerts see it.
+#[test]
+fn a_panicking_handler_is_a_500() {
+    let addr = start(config("[auth]\ntoken = \"s3cret\"\n"));
+    let errors = || {
+        Requests {
+            method: HttpMethod::Get,
+            path_template: RouteTemplate::new("/boom"),
+            status: StatusClass::ServerError,
+        }
+        .get()
+    };
+    let gone = || {
+        Requests {
+            method: HttpMethod::Get,
+            path_template: RouteTemplate::new("/boom"),
+            status: StatusClass::ClientError,
+        }
+        .get()
+    };
+    let (errors_before, gone_before) = (errors(), gone());
+    let r = http_get(addr, "/boom", &[]).expect("a panic is answered");
+    assert_eq!(r.status, 500);
+    // The layer records once the response is on its way; give it a moment.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while errors() == errors_before && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(errors() - errors_before, 1, "recorded as 5xx");
+    assert_eq!(gone() - gone_before, 0, "not as 499");
+    // The server goes on.
+    assert_eq!(http_get(addr, "/health", &[]).expect("http").status, 200);
+}
+
+/// A metrics path the application routes too is an error naming `path` from `mount`, not a
+/// panic at startup; so is a path a router would read as a pattern.
+#[test]
+fn mount_refuses_a_path_of_the_application() {
+    let app = || axum::Router::new().route("/v1/orgs", axum::routing::get(|| async { "[]" }));
+    let err = http::mount(
+        app(),
+        registry(),
+        &config("path = \"/v1/orgs\"\n[auth]\ntoken = \"s3cret\"\n"),
+    )
+    .expect_err("a conflict is an error");
+    assert_eq!(err.key, "path");
+    assert!(err.message.contains("/v1/orgs"), "{err}");
+    // A path that passed no validation (a struct built by hand) is refused, never routed.
+    let mut bad = config("[auth]\ntoken = \"s3cret\"\n");
+    bad.path = "/{*rest}".to_string();
+    assert_eq!(
+        http::mount(app(), registry(), &bad).err().map(|e| e.key),
+        Some("path".to_string())
+    );
+    assert!(!http::metrics_router(registry(), &bad).has_routes());
+    assert!(
+        http::mount(app(), registry(), &config("[auth]\ntoken = \"s3cret\"\n"))
+            .is_ok_and(|r| r.has_routes())
     );
 }
