@@ -296,7 +296,14 @@ fn openmetrics_text_and_protobuf_are_exact() {
     assert_eq!(payload.schema, Some(2));
     assert_eq!(payload.zero_threshold, Some(0.5));
     assert_eq!(payload.zero_count, Some(2));
-    assert!(payload.bucket.is_empty(), "no classic buckets: {payload:?}");
+    // No classic buckets but `+Inf`, written for its exemplar (where Prometheus 2.42 reads the
+    // exemplars of a native histogram).
+    let inf: Vec<(Option<u64>, Option<f64>, bool)> = payload
+        .bucket
+        .iter()
+        .map(|b| (b.cumulative_count, b.upper_bound, b.exemplar.is_some()))
+        .collect();
+    assert_eq!(inf, [(Some(7), Some(f64::INFINITY), true)]);
     // 3 (key 7), 5 (key 10: the gap of two is filled, as client_golang does), 100 (key 27),
     // 1024 (key 40), 1e9 (clamped into the range's last key, 80).
     let spans: Vec<(i32, u32)> = payload

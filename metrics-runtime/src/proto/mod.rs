@@ -334,8 +334,11 @@ pub(crate) fn encode_family(family: &Family, global: &str, out: &mut Vec<u8>) ->
                             ));
                             let ex = exemplar_of(b);
                             let bound = bounds.get(b).copied();
-                            // `+Inf` is implied, written only to carry its exemplar.
-                            if !classic || (bound.is_none() && ex.is_none()) {
+                            // `+Inf` is implied, written only to carry its exemplar; a native-only
+                            // histogram writes a bucket only for that: Prometheus before 2.49
+                            // reads native histograms' exemplars from the bucket list (as
+                            // client_golang writes them), later ones from `exemplars` below.
+                            if ex.is_none() && (!classic || bound.is_none()) {
                                 continue;
                             }
                             nested(out, 3, 20, |o| {
