@@ -409,3 +409,35 @@ fn one_line(text: &str) -> String {
 fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn native_histograms_show_their_settings() {
+        let catalog = Catalog::from_json(
+            r#"{ "schema_version": 1, "components": [ { "name": "n", "families": [
+                { "name": "app_wait_seconds", "type": "histogram", "unit": "seconds",
+                  "max_series": 400,
+                  "native": { "schema": 3, "zero_threshold": 1e-9, "max_buckets": 160 } }
+            ] } ] }"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = render(&catalog, &DocsOptions::default());
+        assert!(
+            text.contains("| buckets | native only: text scrapes get `+Inf`, `_sum`, `_count` |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| native histogram | schema 3 (×1.0905 per bucket), zero threshold 0.000000001, at most 160 buckets (exposed over protobuf) |"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "1 label set × (0 bounds + `+Inf` + `_sum` + `_count` + 160 native buckets) = 163"
+            ),
+            "{text}"
+        );
+    }
+}
