@@ -166,7 +166,7 @@ pub(crate) fn encode_self_metrics(
             vec![(vec![], crate::family::invalid_observations() as f64)],
         ),
         (
-            "native_histogram_clamped_total",
+            "native_observations_clamped_total",
             "counter",
             "Observations of native histograms beyond their declared range, recorded in the edge bucket of the range.",
             vec![(vec![], crate::native::native_clamped() as f64)],

@@ -13,7 +13,7 @@
 //! - **Recording** computes the key exactly as client_golang does (`frexp` and its boundary
 //!   table, [`metrics_policy::native_key`]) and adds one to that slot in the thread's row: a
 //!   plain load and store, like a classic bucket. An observation beyond the window lands in
-//!   its edge bucket and is counted ([`native_clamped`], the `native_histogram_clamped_total`
+//!   its edge bucket and is counted ([`native_clamped`], the `native_observations_clamped_total`
 //!   self-metric), so nothing is lost but its resolution.
 //! - **Schema reduction at encode time.** The encoder adds the rows up, and while more than
 //!   `max_buckets` buckets are populated it merges each pair of adjacent buckets (key `k`
@@ -32,7 +32,7 @@ use crate::shard::{OWNED_ROWS, ROWS};
 static CLAMPED: AtomicU64 = AtomicU64::new(0);
 
 /// Observations of native histograms beyond their window, recorded in an edge bucket
-/// (exposed by `Registry::with_self_metrics` as `<prefix>native_histogram_clamped_total`).
+/// (exposed by `Registry::with_self_metrics` as `<prefix>native_observations_clamped_total`).
 pub fn native_clamped() -> u64 {
     CLAMPED.load(Ordering::Relaxed)
 }
