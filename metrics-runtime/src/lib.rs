@@ -49,8 +49,6 @@ mod label;
 pub mod native;
 #[cfg(feature = "protobuf")]
 pub mod proto;
-#[cfg(feature = "push")]
-pub mod push;
 mod registry;
 pub mod shard;
 mod timer;
