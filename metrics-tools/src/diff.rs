@@ -11,6 +11,8 @@
 //! | --- | --- |
 //! | family removed, renamed | yes |
 //! | type, unit, buckets changed | yes |
+//! | native histogram removed | yes |
+//! | native histogram added, its schema, zero threshold or bucket limit changed | no |
 //! | label added, removed | yes |
 //! | label value removed | yes |
 //! | capped label's cap lowered; label turned from values into a cap, or back | yes |
@@ -34,7 +36,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::schema::{Catalog, Family, Kind, Label, Role, Stability};
+use crate::schema::{Catalog, Family, Kind, Label, NativeHistogram, Role, Stability};
 
 /// How a change is graded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -101,6 +103,25 @@ pub enum ChangeKind {
         from: Option<String>,
         /// The current unit.
         to: Option<String>,
+    },
+    /// A native histogram was declared on a histogram that had none: protobuf scrapes gain
+    /// its series, queries of the classic buckets still match.
+    NativeAdded {
+        /// The current settings.
+        to: NativeHistogram,
+    },
+    /// The native histogram was dropped: protobuf scrapes lose its series.
+    NativeRemoved {
+        /// The baseline settings.
+        from: NativeHistogram,
+    },
+    /// The native histogram's schema, zero threshold or bucket limit changed: Prometheus
+    /// aggregates histograms of different schemas, so queries keep their meaning.
+    NativeChanged {
+        /// The baseline settings.
+        from: NativeHistogram,
+        /// The current settings.
+        to: NativeHistogram,
     },
     /// A histogram's bucket bounds changed.
     BucketsChanged {
@@ -232,6 +253,7 @@ impl ChangeKind {
             | ChangeKind::TypeChanged { .. }
             | ChangeKind::UnitChanged { .. }
             | ChangeKind::BucketsChanged { .. }
+            | ChangeKind::NativeRemoved { .. }
             | ChangeKind::LabelAdded { .. }
             | ChangeKind::LabelRemoved { .. }
             | ChangeKind::LabelValueRemoved { .. }
@@ -240,6 +262,8 @@ impl ChangeKind {
             | ChangeKind::LabelUncapped { .. }
             | ChangeKind::StabilityLowered { .. } => true,
             ChangeKind::FamilyAdded
+            | ChangeKind::NativeAdded { .. }
+            | ChangeKind::NativeChanged { .. }
             | ChangeKind::ComponentMoved { .. }
             | ChangeKind::LabelValueAdded { .. }
             | ChangeKind::LabelCapRaised { .. }
@@ -268,6 +292,13 @@ impl ChangeKind {
             }
             ChangeKind::BucketsChanged { from, to } => {
                 format!("buckets changed {} → {}", bounds(from), bounds(to))
+            }
+            ChangeKind::NativeAdded { to } => format!("native histogram added ({})", native(to)),
+            ChangeKind::NativeRemoved { from } => {
+                format!("native histogram removed (was {})", native(from))
+            }
+            ChangeKind::NativeChanged { from, to } => {
+                format!("native histogram changed {} → {}", native(from), native(to))
             }
             ChangeKind::LabelAdded { label } => format!("label `{label}` added"),
             ChangeKind::LabelRemoved { label } => format!("label `{label}` removed"),
@@ -599,6 +630,14 @@ fn compare_label(r: &mut Recorder<'_>, b: &Label, c: &Label) {
     }
 }
 
+/// `schema 3, zero threshold 1e-9, at most 160 buckets`.
+fn native(n: &NativeHistogram) -> String {
+    format!(
+        "schema {}, zero threshold {}, at most {} buckets",
+        n.schema, n.zero_threshold, n.max_buckets
+    )
+}
+
 /// Compares a baseline family with its current version (same name, or renamed).
 fn compare(r: &mut Recorder<'_>, current: Entry<'_>) {
     let b = r.baseline.family;
@@ -614,11 +653,19 @@ fn compare(r: &mut Recorder<'_>, current: Entry<'_>) {
             from: b.kind,
             to: c.kind,
         });
-    } else if b.buckets != c.buckets {
-        r.push(ChangeKind::BucketsChanged {
-            from: b.buckets.clone(),
-            to: c.buckets.clone(),
-        });
+    } else {
+        if b.buckets != c.buckets {
+            r.push(ChangeKind::BucketsChanged {
+                from: b.buckets.clone(),
+                to: c.buckets.clone(),
+            });
+        }
+        match (b.native, c.native) {
+            (None, Some(to)) => r.push(ChangeKind::NativeAdded { to }),
+            (Some(from), None) => r.push(ChangeKind::NativeRemoved { from }),
+            (Some(from), Some(to)) if from != to => r.push(ChangeKind::NativeChanged { from, to }),
+            _ => {}
+        }
     }
     if b.unit != c.unit {
         r.push(ChangeKind::UnitChanged {
@@ -839,6 +886,17 @@ mod tests {
                 },
             ),
             (
+                "native added",
+                |f| f["native"] = json!({ "schema": 3, "zero_threshold": 0.0, "max_buckets": 160 }),
+                ChangeKind::NativeAdded {
+                    to: NativeHistogram {
+                        schema: 3,
+                        zero_threshold: 0.0,
+                        max_buckets: 160,
+                    },
+                },
+            ),
+            (
                 "label added",
                 |f| {
                     let labels = f["labels"].as_array_mut().unwrap();
@@ -1017,6 +1075,32 @@ mod tests {
                 "uncapped"
             ]
         );
+    }
+
+    #[test]
+    fn native_histograms_removed_is_breaking_changed_is_not() {
+        let with = |n: Option<serde_json::Value>| {
+            let mut f = family("stable", false);
+            if let Some(n) = n {
+                f["native"] = n;
+            }
+            catalog(&[f, other()])
+        };
+        let n3 = json!({ "schema": 3, "zero_threshold": 0.0, "max_buckets": 160 });
+        let n2 = json!({ "schema": 2, "zero_threshold": 0.0, "max_buckets": 80 });
+        let removed = diff(&with(Some(n3.clone())), &with(None));
+        assert_eq!(removed.changes.len(), 1, "{removed:#?}");
+        assert!(matches!(
+            removed.changes[0].kind,
+            ChangeKind::NativeRemoved { .. }
+        ));
+        assert!(removed.is_breaking());
+        let changed = diff(&with(Some(n3)), &with(Some(n2)));
+        assert_eq!(changed.changes.len(), 1, "{changed:#?}");
+        assert!(changed.changes[0].message.starts_with(
+            "native histogram changed schema 3, zero threshold 0, at most 160 buckets → schema 2"
+        ));
+        assert!(!changed.is_breaking());
     }
 
     #[test]
