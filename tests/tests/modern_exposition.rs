@@ -351,6 +351,10 @@ fn negotiation_as_prometheus_sends_it() {
     // Prometheus 2.42 with `--enable-feature=native-histograms`.
     let native = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3,*/*;q=0.1";
     assert_eq!(Format::negotiate(Some(native)), Format::Protobuf);
+    // What Debian's Prometheus 2.42 sends with `--enable-feature=native-histograms` (seen on
+    // the wire): protobuf without a quality, OpenMetrics and text after it.
+    let seen = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    assert_eq!(Format::negotiate(Some(seen)), Format::Protobuf);
     assert_eq!(
         Format::Protobuf.content_type(),
         "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
