@@ -1,5 +1,6 @@
 //! Histogram buckets (R12).
 
+use crate::constmsg::ConstMessage;
 use crate::kind::MetricKind;
 use crate::rule::{Rule, Target, Violation};
 
@@ -108,6 +109,92 @@ pub fn check_default_buckets(unit: Option<&str>) -> Result<(), Violation> {
     }
 }
 
+/// R12 on buckets the derive cannot read (`buckets = LATENCY_BUCKETS`, a named constant or
+/// a const expression such as `exponential::<8>(0.005, 2.0)`): the first violation of
+/// [`bucket_violations`] as a message naming `written` (the expression as written), or the
+/// empty message. The derive checks it in a const assertion spanned on the expression.
+///
+/// ```
+/// const BAD: [f64; 3] = [0.1, 0.05, 1.0];
+/// let m = metrics_policy::bucket_constant_message("BAD", &BAD, Some("seconds"));
+/// assert_eq!(m.as_str(), "R12: buckets must increase: `0.05` follows `0.1` in `BAD`; sort the list");
+/// assert!(metrics_policy::bucket_constant_message("OK", &[0.1, 1.0], None).is_empty());
+/// ```
+pub const fn bucket_constant_message(
+    written: &str,
+    bounds: &[f64],
+    unit: Option<&str>,
+) -> ConstMessage {
+    let m = ConstMessage::new();
+    if bounds.is_empty() {
+        return m
+            .str("R12: `")
+            .str(written)
+            .str("` is an empty bucket list; give the upper bounds in increasing order, for example ")
+            .str(EXAMPLE)
+            .str(" (`+Inf` is implied)");
+    }
+    let non_negative = match unit {
+        Some(u) => {
+            let u = u.as_bytes();
+            matches!(u, b"seconds" | b"bytes")
+        }
+        None => false,
+    };
+    let mut prev: Option<f64> = None;
+    let mut i = 0;
+    while i < bounds.len() {
+        let v = bounds[i];
+        i += 1;
+        if !v.is_finite() {
+            return m
+                .str("R12: bucket bound `")
+                .f64(v)
+                .str("` in `")
+                .str(written)
+                .str("` must be finite; `+Inf` is implied, drop it");
+        }
+        if non_negative && v < 0.0 {
+            let unit = match unit {
+                Some(u) => u,
+                None => "",
+            };
+            return m
+                .str("R12: negative bucket bound `")
+                .f64(v)
+                .str("` in `")
+                .str(written)
+                .str("` for a histogram of ")
+                .str(unit)
+                .str("; ")
+                .str(unit)
+                .str(" are never negative");
+        }
+        if let Some(p) = prev {
+            if v == p {
+                return m
+                    .str("R12: bucket bound `")
+                    .f64(v)
+                    .str("` is given twice in `")
+                    .str(written)
+                    .str("`; remove the duplicate");
+            }
+            if v < p {
+                return m
+                    .str("R12: buckets must increase: `")
+                    .f64(v)
+                    .str("` follows `")
+                    .f64(p)
+                    .str("` in `")
+                    .str(written)
+                    .str("`; sort the list");
+            }
+        }
+        prev = Some(v);
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +251,27 @@ mod tests {
         );
         // A non-finite bound is skipped, so the next is compared with the last finite one.
         assert_eq!(found(&[1.0, f64::NAN, 0.5], None).len(), 2);
+    }
+
+    #[test]
+    fn the_const_check_agrees_with_the_literal_one() {
+        for (bounds, unit) in [
+            (&[][..], None),
+            (&[1.0, 0.5][..], None),
+            (&[0.1, 0.1][..], None),
+            (&[-1.0, 1.0][..], Some("seconds")),
+            (&[-1.0, 1.0][..], Some("celsius")),
+            (&[1.0, f64::INFINITY][..], None),
+            (&[0.005, 0.01, 0.1][..], Some("bytes")),
+        ] {
+            let m = bucket_constant_message("B", bounds, unit);
+            let first = bucket_violations(bounds, unit).into_iter().next();
+            assert_eq!(m.is_empty(), first.is_none(), "{bounds:?}: {}", m.as_str());
+            if let Some(v) = first {
+                let fix = v.fix.clone().unwrap_or_default();
+                assert!(m.as_str().ends_with(&fix), "{} / {v}", m.as_str());
+            }
+        }
     }
 
     #[test]

@@ -50,6 +50,7 @@
 
 mod buckets;
 mod case;
+mod constmsg;
 mod kind;
 mod labels;
 mod names;
@@ -59,9 +60,11 @@ mod rule;
 mod series;
 
 pub use buckets::{
-    DEFAULT_BUCKETS, bucket_violations, check_buckets, check_buckets_allowed, check_default_buckets,
+    DEFAULT_BUCKETS, bucket_constant_message, bucket_violations, check_buckets,
+    check_buckets_allowed, check_default_buckets,
 };
 pub use case::{is_snake_case, snake_case};
+pub use constmsg::ConstMessage;
 pub use kind::{FamilyRole, MetricKind, Stability, check_role};
 pub use labels::{
     FORBIDDEN_LABELS, ForbiddenLabel, RESERVED_LABEL_PREFIX, RESERVED_LABELS, ReservedLabel,
@@ -82,5 +85,6 @@ pub use native::{
 pub use policy::Policy;
 pub use rule::{Rule, Target, Violation};
 pub use series::{
-    DEFAULT_MAX_SERIES, series_budget_violation, series_budget_violation_native, worst_case_series,
+    BudgetFactor, DEFAULT_MAX_SERIES, series_budget_message, series_budget_violation,
+    series_budget_violation_native, worst_case_series,
 };

@@ -1,5 +1,6 @@
 //! The series budget (R9).
 
+use crate::constmsg::ConstMessage;
 use crate::kind::MetricKind;
 use crate::rule::{Rule, Target, Violation};
 
@@ -58,6 +59,93 @@ pub fn series_budget_violation_native(
     .with_fix("use fewer labels or coarser enums, lower `max_buckets`, or raise the budget with `max_series = N`")
 }
 
+/// One label as R9's message names it: the label name, its type as written, and the number
+/// of values the type has.
+pub type BudgetFactor<'a> = (&'a str, &'a str, usize);
+
+/// R9's message with the numbers, built where they are known (const evaluation of the
+/// derive's output): the worst case, each label's cardinality with its type, and for a
+/// histogram the samples per label set. `native_max_buckets` is 0 for a family without native
+/// buckets.
+///
+/// ```
+/// use metrics_policy::{MetricKind, series_budget_message};
+///
+/// const M: metrics_policy::ConstMessage = series_budget_message(
+///     "app_requests_total", 1000, 1331,
+///     &[("region", "Region", 11), ("tier", "Tier", 11), ("shard", "Shard", 11)],
+///     MetricKind::Counter, 0, 0,
+/// );
+/// assert_eq!(
+///     M.as_str(),
+///     "R9: family `app_requests_total` can expose 1331 series, over its budget of 1000: \
+///      11 `region` values (Region) × 11 `tier` values (Tier) × 11 `shard` values (Shard); \
+///      use fewer labels or coarser enums, or raise the budget with `max_series = N`"
+/// );
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub const fn series_budget_message(
+    name: &str,
+    max_series: usize,
+    worst_case: usize,
+    labels: &[BudgetFactor<'_>],
+    kind: MetricKind,
+    buckets: usize,
+    native_max_buckets: usize,
+) -> ConstMessage {
+    let histogram = matches!(kind, MetricKind::Histogram);
+    let mut m = ConstMessage::new()
+        .str("R9: family `")
+        .str(name)
+        .str("` can expose ")
+        .usize(worst_case)
+        .str(if histogram { " samples" } else { " series" })
+        .str(", over its budget of ")
+        .usize(max_series)
+        .str(": ");
+    let mut i = 0;
+    while i < labels.len() {
+        let (label, ty, cardinality) = labels[i];
+        if i > 0 {
+            m = m.str(" × ");
+        }
+        m = m
+            .usize(cardinality)
+            .str(" `")
+            .str(label)
+            .str("` values (")
+            .str(ty)
+            .str(")");
+        i += 1;
+    }
+    if histogram {
+        if !labels.is_empty() {
+            m = m.str(" × ");
+        }
+        m = m
+            .usize(buckets + 3 + native_max_buckets)
+            .str(" samples per label set (")
+            .usize(buckets)
+            .str(" buckets, +Inf, _sum, _count");
+        if native_max_buckets > 0 {
+            m = m
+                .str(", up to ")
+                .usize(native_max_buckets)
+                .str(" native buckets");
+        }
+        m = m.str(")");
+    } else if labels.is_empty() {
+        m = m.str("1 series");
+    }
+    m.str(if native_max_buckets > 0 {
+        "; use fewer labels or coarser enums, lower `max_buckets`, or raise the budget with `max_series = N`"
+    } else if histogram {
+        "; use fewer labels, coarser enums or fewer buckets, or raise the budget with `max_series = N`"
+    } else {
+        "; use fewer labels or coarser enums, or raise the budget with `max_series = N`"
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +155,31 @@ mod tests {
         assert_eq!(worst_case_series(MetricKind::Counter, 6, 0), 6);
         assert_eq!(worst_case_series(MetricKind::Gauge, 6, 0), 6);
         assert_eq!(worst_case_series(MetricKind::Histogram, 6, 11), 84);
+    }
+
+    #[test]
+    fn the_const_message_gives_the_factors() {
+        let m = series_budget_message(
+            "app_x_seconds",
+            1000,
+            1210,
+            &[("region", "Region", 11), ("tier", "Tier", 11)],
+            MetricKind::Histogram,
+            7,
+            0,
+        );
+        assert_eq!(
+            m.as_str(),
+            "R9: family `app_x_seconds` can expose 1210 samples, over its budget of 1000: 11 `region` values (Region) × 11 `tier` values (Tier) × 10 samples per label set (7 buckets, +Inf, _sum, _count); use fewer labels, coarser enums or fewer buckets, or raise the budget with `max_series = N`"
+        );
+        let m = series_budget_message("app_y_seconds", 20, 170, &[], MetricKind::Histogram, 7, 160);
+        assert!(
+            m.as_str().contains(
+                ": 170 samples per label set (7 buckets, +Inf, _sum, _count, up to 160 native buckets); use fewer labels or coarser enums, lower `max_buckets`"
+            ),
+            "{}",
+            m.as_str()
+        );
     }
 
     #[test]
