@@ -21,6 +21,8 @@ pub struct FamilyInput {
     pub counter: Flag,
     pub gauge: Flag,
     pub histogram: Flag,
+    /// Not a kind of this DSL: parsed so the derive can say why (see `valid::family`).
+    pub summary: Flag,
     pub name: Option<LitStr>,
     pub unit: Option<LitStr>,
     pub buckets: Option<Expr>,

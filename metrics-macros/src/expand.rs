@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Derive, FamilyInput, LabelInput, without_rejected_items};
 use crate::policy;
-use crate::valid::{self, Errors, Family};
+use crate::valid::{self, Buckets, Errors, Family};
 
 /// Parses `input` with darling. When darling rejects some attribute items, the items it
 /// rejected are reported and the rest of the declaration is parsed again without them, so
@@ -30,7 +30,86 @@ fn parse<T: FromDeriveInput>(
     }
 }
 
+/// The shape a derive does not take, said in the words of this DSL rather than darling's
+/// ("Unsupported shape"), at the tokens that have the wrong shape.
+fn shape_error(input: &DeriveInput, derive: Derive) -> Option<syn::Error> {
+    let ident = &input.ident;
+    match (&input.data, derive) {
+        (syn::Data::Enum(e), Derive::MetricFamily) => Some(syn::Error::new_spanned(
+            {
+                let t = e.enum_token;
+                quote!(#t #ident)
+            },
+            format!(
+                "`#[derive(MetricFamily)]` makes a struct a metric family, whose fields are its labels; to make `{ident}` the values of a label, derive `LabelValue` instead: `#[derive(LabelValue, Clone, Copy)]`"
+            ),
+        )),
+        (syn::Data::Union(u), Derive::MetricFamily) => Some(syn::Error::new_spanned(
+            {
+                let t = u.union_token;
+                quote!(#t #ident)
+            },
+            "`#[derive(MetricFamily)]` takes a struct with one named field per label",
+        )),
+        (syn::Data::Struct(s), Derive::MetricFamily) => match &s.fields {
+            syn::Fields::Unnamed(fields) => Some(syn::Error::new_spanned(
+                fields,
+                format!(
+                    "a metric family has one named field per label, the field's name being the label's name: write `pub struct {ident} {{ pub outcome: Outcome }}` (or `pub struct {ident};` for a family without labels)"
+                ),
+            )),
+            _ => None,
+        },
+        (syn::Data::Struct(s), Derive::LabelValue) => Some(syn::Error::new_spanned(
+            {
+                let t = s.struct_token;
+                quote!(#t #ident)
+            },
+            "`#[derive(LabelValue)]` takes an enum, one variant per label value; a struct whose fields are labels is a metric family: `#[derive(MetricFamily)]`",
+        )),
+        (syn::Data::Union(u), Derive::LabelValue) => Some(syn::Error::new_spanned(
+            {
+                let t = u.union_token;
+                quote!(#t #ident)
+            },
+            "`#[derive(LabelValue)]` takes an enum, one variant per label value",
+        )),
+        _ => None,
+    }
+}
+
+/// The doc comment of a label enum's inherent impl: its values as exposed, which rustdoc
+/// otherwise never shows (a renamed `3ds_card` is not the variant's name).
+fn label_doc(model: &valid::LabelEnum<'_>) -> String {
+    let mut d = String::from("Label values, as exposed:\n\n| value | variant |\n| --- | --- |\n");
+    for v in &model.variants {
+        let mut notes = Vec::new();
+        if model.default == Some(v.ident) {
+            notes.push("default of timers dropped early");
+        }
+        if v.error {
+            notes.push("an error outcome");
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        d.push_str(&format!(
+            "| `{}` | [`{}`](Self::{}){notes} |\n",
+            v.value, v.ident, v.ident
+        ));
+    }
+    if model.route_templates {
+        d.push_str("\nThe values are route templates.\n");
+    }
+    d
+}
+
 pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
+    if let Some(e) = shape_error(input, Derive::LabelValue) {
+        return Ok(e.to_compile_error());
+    }
     let (parsed, mut errors, _) = parse::<LabelInput>(input, Derive::LabelValue)?;
     let (model, more) = valid::label_enum(&parsed);
     errors.extend(more);
@@ -75,10 +154,36 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
         }
         None => quote!(::core::option::Option::None),
     };
+    // What a timer dropped early records under; only on a valid enum, where the variant is
+    // a value.
+    let default_label = match model.default {
+        Some(d) if errors.is_empty() => quote! {
+            #[automatically_derived]
+            impl #rt::DefaultLabel for #ident {
+                const DEFAULT_LABEL: Self = #ident::#d;
+            }
+        },
+        _ => quote!(),
+    };
+    let impl_doc = label_doc(&model);
+    // `Copy` is asserted once, here, with the message that names `Clone, Copy`; the
+    // `LabelValue` impl holds under it, and families read the `BoundedLabel` impl, which
+    // does not need `Copy`, so an enum without it is this one error.
+    // (A type's well-formedness, unlike a call, gets no "consider borrowing" hint.)
+    let copy_check = quote_spanned!(ident.span()=>
+        const _: () = {
+            struct __LabelEnumIsCopy<T: #rt::CopyLabel>(::core::marker::PhantomData<T>);
+            #[allow(dead_code)]
+            fn __check(_: __LabelEnumIsCopy<#ident>) {}
+        };
+    );
     // Data-carrying variants were reported; matching on them would cascade, so the match
     // arms use `{ .. }` patterns that fit any variant shape.
     Ok(quote! {
         #errs
+        #copy_check
+        #default_label
+        #[doc = #impl_doc]
         #[automatically_derived]
         #[allow(clippy::all, clippy::pedantic)]
         impl #ident {
@@ -92,7 +197,7 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
             }
         }
         #[automatically_derived]
-        impl #rt::LabelValue for #ident {
+        impl #rt::LabelValue for #ident where for<'__a> #ident: #rt::CopyLabel {
             const CARDINALITY: usize = #n;
             const VALUES: &'static [Self] = &[ #value_list ];
             const NAMES: &'static [&'static str] = &[ #( #values, )* ];
@@ -108,10 +213,45 @@ pub fn label_value(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
                 #ident::index(self)
             }
         }
+        #[allow(clippy::all, clippy::pedantic)]
+        const _: () = {
+            const __NAMES: &[&str] = &[ #( #values, )* ];
+            #[inline(always)]
+            fn __index(value: &#ident) -> usize {
+                match value { #( #ident::#idents { .. } => #positions, )* }
+            }
+            fn __value_at(index: usize) -> ::core::option::Option<&'static str> {
+                if index < __NAMES.len() {
+                    ::core::option::Option::Some(__NAMES[index])
+                } else {
+                    ::core::option::Option::None
+                }
+            }
+            #[automatically_derived]
+            #[diagnostic::do_not_recommend]
+            impl #rt::BoundedLabel for #ident {
+                const LABEL_OF: #rt::LabelOf<Self> = #rt::LabelOf {
+                    cardinality: #n,
+                    cap: ::core::option::Option::None,
+                    index: __index,
+                    type_name: #type_name,
+                    type_doc: #doc,
+                    values: __NAMES,
+                    value_docs: &[ #( #docs, )* ],
+                    default_name: #default_name,
+                    value_at: __value_at,
+                    error_values: &[ #( #error_values, )* ],
+                    route_templates: #route_templates,
+                };
+            }
+        };
     })
 }
 
 pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
+    if let Some(e) = shape_error(input, Derive::MetricFamily) {
+        return Ok(e.to_compile_error());
+    }
     let has_metric_attr = input.attrs.iter().any(|a| a.path().is_ident("metric"));
     let (parsed, mut errors, partial) = parse::<FamilyInput>(input, Derive::MetricFamily)?;
     let policy = match policy::current() {
@@ -151,6 +291,110 @@ pub fn metric_family(input: &DeriveInput) -> Result<TokenStream, darling::Error>
 /// A violation as the format string of a const `panic!`: braces doubled.
 fn panic_literal(v: &metrics_policy::Violation) -> String {
     v.to_string().replace('{', "{{").replace('}', "}}")
+}
+
+/// Tokens as a person writes them, for messages and docs: `Outcome`,
+/// `crate::labels::Outcome`, `Option<u8>`, `buckets::linear::<4>(-1.0, 1.0)` (quote spaces
+/// every token).
+fn tokens_text(tokens: &impl quote::ToTokens) -> String {
+    let mut s = tokens.to_token_stream().to_string();
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ::", "::"),
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        ("> (", ">("),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        ("[ ", "["),
+        (" ]", "]"),
+        (" ,", ","),
+        ("& ", "&"),
+        ("(- ", "(-"),
+        (", - ", ", -"),
+        ("[- ", "[-"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
+/// A type as written, for messages and docs.
+fn type_text(ty: &syn::Type) -> String {
+    tokens_text(ty)
+}
+
+/// A method of another kind, whose bound no family of this kind meets: calling it is one
+/// error worded by the bound's `#[diagnostic::on_unimplemented]` (see the runtime's
+/// `kinds` module for why such methods exist at all). Hidden from the family's docs.
+fn unavailable(sig: TokenStream, bound: &TokenStream) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_variables, clippy::unused_self)]
+        pub #sig where for<'__a> Self: #bound {
+            ::core::unreachable!()
+        }
+    }
+}
+
+/// The doc comment of a family's inherent impl: what it exposes, as rustdoc shows it.
+fn family_doc(f: &Family<'_>, seconds: bool) -> String {
+    let mut d = format!("**`{}`**: a {}", f.name, f.kind);
+    if let Some(u) = &f.unit {
+        d.push_str(&format!(" of {u}"));
+    }
+    d.push_str(&format!(" (stability: {}).", f.stability));
+    if let Some(v) = &f.deprecated_since {
+        d.push_str(&format!(" Deprecated since {v}."));
+    }
+    d.push_str("\n\n");
+    if f.kind == Kind::Histogram {
+        match &f.buckets {
+            Buckets::Literal(b) if b.is_empty() => d.push_str("Classic buckets: `+Inf` only."),
+            Buckets::Literal(b) => {
+                let list: Vec<String> = b.iter().map(|v| format!("`{v:?}`")).collect();
+                d.push_str(&format!("Buckets: {}, `+Inf`.", list.join(", ")));
+            }
+            Buckets::Const(e) => {
+                d.push_str(&format!("Buckets: `{}`, then `+Inf`.", tokens_text(e)));
+            }
+        }
+        if let Some(n) = &f.native {
+            d.push_str(&format!(
+                " Native buckets: schema {}, at most {} per series.",
+                n.schema, n.max_buckets
+            ));
+        }
+        d.push_str("\n\n");
+    }
+    if f.labels.is_empty() {
+        d.push_str("No labels: one series.\n\n");
+    } else {
+        d.push_str("| label | values |\n| --- | --- |\n");
+        for l in &f.labels {
+            let ty = l.ty;
+            let text = type_text(ty);
+            let values = match text.as_str() {
+                "bool" => "`false`, `true`".to_string(),
+                // A plain path links to the type, whose docs list its values as exposed.
+                _ if matches!(ty, syn::Type::Path(p) if p.qself.is_none() && !text.contains('<')) =>
+                {
+                    format!("[`{text}`]({text})")
+                }
+                _ => format!("`{text}`"),
+            };
+            d.push_str(&format!("| `{}` | {values} |\n", l.name));
+        }
+        d.push('\n');
+    }
+    d.push_str(&format!("Series budget: {}.", f.max_series));
+    if seconds {
+        d.push_str(" Timers: `start_timer()` (when every label type declares a `#[label(default)]`), `start_timer_with(labels)`.");
+    }
+    d
 }
 
 fn family_tokens(f: &Family<'_>) -> TokenStream {
@@ -196,93 +440,104 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
     };
-    let buckets = &f.buckets;
-    let n_buckets = f.buckets.len();
     let claim = format!("__metrics_family_name__{}", f.name);
     // Seconds and bytes are never negative: such an observation is dropped and counted.
     let nonnegative = matches!(f.unit.as_deref(), Some("seconds" | "bytes"));
+    let seconds = f.kind == Kind::Histogram && f.unit.as_deref() == Some("seconds");
     let max_series = f.max_series;
     let type_name = ident.to_string();
 
-    // R8: every label type must be a bounded `LabelValue`; the bound is spanned on the type so
-    // the error (worded by `#[diagnostic::on_unimplemented]`) points at it.
-    let label_tys: Vec<TokenStream> = f
-        .labels
-        .iter()
-        .map(|l| {
-            let ty = l.ty;
-            quote_spanned!(ty.span()=> <#ty as #rt::LabelValue>)
-        })
+    // R8: one `<T as BoundedLabel>::LABEL_OF` per label holds the family's only obligation on `T`,
+    // spanned on the type so the error (worded by `#[diagnostic::on_unimplemented]`) points
+    // at it; everything else reads the `LabelOf` const, so an unbounded type is one error.
+    let consts: Vec<syn::Ident> = (0..f.labels.len())
+        .map(|i| format_ident!("__L{}", i))
         .collect();
-    let label_sets = if label_tys.is_empty() {
-        quote!(1usize)
-    } else {
-        quote!(1usize #( * #label_tys::CARDINALITY )*)
-    };
-    let label_descs = f.labels.iter().zip(&label_tys).map(|(l, lt)| {
+    let label_consts = f.labels.iter().zip(&consts).map(|(l, c)| {
+        let ty = l.ty;
+        quote_spanned!(ty.span()=> const #c: #rt::LabelOf<#ty> = <#ty as #rt::BoundedLabel>::LABEL_OF;)
+    });
+    let label_sets = quote!(1usize #( * #consts.cardinality )*);
+    let label_descs = f.labels.iter().zip(&consts).map(|(l, c)| {
         let lname = &l.name;
         let doc = &l.doc;
         let waiver = match &l.waiver {
             Some(w) => quote!(::core::option::Option::Some(#w)),
             None => quote!(::core::option::Option::None),
         };
-        quote! {
-            #rt::LabelDescriptor {
-                name: #lname,
-                type_name: #lt::TYPE_NAME,
-                type_doc: #lt::DOC,
-                values: #lt::NAMES,
-                value_docs: #lt::VALUE_DOCS,
-                cap: #lt::CAP,
-                default: #lt::DEFAULT_NAME,
-                value_at: #lt::value_at,
-                waiver: #waiver,
-                error_values: #lt::ERROR_VALUES,
-                route_templates: #lt::ROUTE_TEMPLATES,
-                doc: #doc,
-            }
-        }
+        quote!(#c.descriptor(#lname, #waiver, #doc))
     });
     let field_idents: Vec<_> = f.labels.iter().map(|l| l.ident).collect();
     let series_index = if f.labels.is_empty() {
         quote!(0usize)
     } else {
-        let steps = field_idents
-            .iter()
-            .zip(&label_tys)
-            .map(|(fi, lt)| quote!(__i = __i * #lt::CARDINALITY + #lt::index(self.#fi);));
-        quote!({ let mut __i = 0usize; #( #steps )* __i })
+        quote!({
+            let mut __i = 0usize;
+            #( __i = __i * #consts.cardinality + (#consts.index)(&self.#field_idents); )*
+            __i
+        })
     };
-    // R9: the budget, checked where the label cardinalities are known. Skipped when an
-    // attribute item was rejected: a misspelled `max_series` would make it fire spuriously.
+
+    // Buckets: a literal list was checked by the macro; a constant is checked here (R12),
+    // spanned on the expression, since only the compiler knows its values.
+    let (buckets_const, bucket_check) = match &f.buckets {
+        Buckets::Literal(b) => (quote!(const __BUCKETS: &[f64] = &[ #( #b ),* ];), quote!()),
+        Buckets::Const(expr) => {
+            let written = tokens_text(expr);
+            (
+                quote_spanned!(expr.span()=> const __BUCKETS: &[f64] = &#expr;),
+                quote_spanned!(expr.span()=>
+                    const _: () = {
+                        let __m = #rt::bucket_constant_message(#written, __BUCKETS, #unit);
+                        if !__m.is_empty() {
+                            ::core::panic!("{}", __m.as_str())
+                        }
+                    };
+                ),
+            )
+        }
+    };
+    let native_max_buckets = f.native.as_ref().map_or(0, |n| n.max_buckets as usize);
+
+    // R9: the budget, checked where the label cardinalities are known, with the numbers in
+    // the message. Skipped when an attribute item was rejected: a misspelled `max_series`
+    // would make it fire spuriously.
     let r9 = if f.partial {
         quote!()
     } else {
-        let r9 = panic_literal(&match &f.native {
-            Some(n) => metrics_policy::series_budget_violation_native(
-                name,
-                max_series,
-                n_buckets,
-                n.max_buckets as usize,
-            ),
-            None => metrics_policy::series_budget_violation(name, f.kind, max_series, n_buckets),
+        let factors = f.labels.iter().zip(&consts).map(|(l, c)| {
+            let lname = &l.name;
+            let ty = type_text(l.ty);
+            quote!((#lname, #ty, #c.cardinality))
         });
         quote_spanned!(ident.span()=>
-            const _: () = if __WORST_CASE > __MAX_SERIES { ::core::panic!(#r9) };
+            const _: () = if __WORST_CASE > __MAX_SERIES {
+                let __m = #rt::series_budget_message(
+                    #name, __MAX_SERIES, __WORST_CASE, &[ #( #factors ),* ], #kind,
+                    __N_BUCKETS, #native_max_buckets,
+                );
+                ::core::panic!("{}", __m.as_str())
+            };
         )
     };
     // R11's waiver holds only on a capped type, whose cap bounds the per-tenant series; the
     // assertion is spanned on the field's type, which is what to change.
-    let tenant_waivers = f.labels.iter().filter(|l| l.tenant_waiver).map(|l| {
-        let ty = l.ty;
-        let type_name = quote!(#ty).to_string().replace(" :: ", "::");
-        let msg = panic_literal(&metrics_policy::tenant_waiver_needs_cap(
-            &l.name, f.kind, &type_name,
-        ));
-        quote_spanned!(ty.span()=>
-            const _: () = if <#ty as #rt::LabelValue>::CAP.is_none() { ::core::panic!(#msg) };
-        )
-    });
+    let tenant_waivers = f
+        .labels
+        .iter()
+        .zip(&consts)
+        .filter(|(l, _)| l.tenant_waiver)
+        .map(|(l, c)| {
+            let ty = l.ty;
+            let msg = panic_literal(&metrics_policy::tenant_waiver_needs_cap(
+                &l.name,
+                f.kind,
+                &type_text(ty),
+            ));
+            quote_spanned!(ty.span()=>
+                const _: () = if #c.cap.is_none() { ::core::panic!(#msg) };
+            )
+        });
 
     // Native histograms: the spec as a const (the recording path folds it in) and the
     // window of buckets per label set and row.
@@ -299,7 +554,6 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 n.signed,
                 n.classic,
             );
-            let mb_usize = n.max_buckets as usize;
             (
                 quote! {
                     const __NATIVE_SPEC: #rt::NativeSpec = #rt::NativeSpec {
@@ -316,26 +570,164 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 },
                 quote!(&__NATIVE),
                 quote!(::core::option::Option::Some(__NATIVE_SPEC)),
-                quote!(#rt::FamilyDescriptor::worst_case_native(__LABEL_SETS, #n_buckets, #mb_usize)),
+                quote!(#rt::FamilyDescriptor::worst_case_native(__LABEL_SETS, __N_BUCKETS, #native_max_buckets)),
             )
         }
         None => (
             quote!(),
             quote!(&[]),
             quote!(::core::option::Option::None),
-            quote!(#rt::FamilyDescriptor::worst_case(#kind, __LABEL_SETS, #n_buckets)),
+            quote!(#rt::FamilyDescriptor::worst_case(#kind, __LABEL_SETS, __N_BUCKETS)),
         ),
     };
     let observe_call = if f.native.is_some() {
-        quote!(#rt::histogram_observe_native(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, &__NATIVE, &__NATIVE_SPEC))
+        quote!(#rt::histogram_observe_native(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, __N_BUCKETS + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, &__NATIVE, &__NATIVE_SPEC))
     } else {
-        quote!(#rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative))
+        quote!(#rt::histogram_observe(&__BUCKET_SLOTS, &__SUMS, __LABEL_SETS, __N_BUCKETS + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative))
     };
     let native_methods = if f.native.is_some() {
         quote! {
             /// The native histogram of this series as exposed (after schema reduction).
             pub fn native_histogram(&self) -> ::core::option::Option<::metrics_runtime::NativeHistogramSnapshot> {
                 __FAMILY.native_value(#rt::MetricFamily::series_index(self))
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    // The methods of the other kinds, each bounded so that calling one says what this family
+    // is (see `unavailable`).
+    let (not_counter, not_gauge, not_histogram) = match f.kind {
+        Kind::Counter => (
+            quote!(),
+            quote!(#rt::GaugeMethodOnCounter),
+            quote!(#rt::HistogramMethodOnCounter),
+        ),
+        Kind::Gauge => (
+            quote!(#rt::CounterMethodOnGauge),
+            quote!(),
+            quote!(#rt::HistogramMethodOnGauge),
+        ),
+        Kind::Histogram => (
+            quote!(#rt::CounterMethodOnHistogram),
+            quote!(#rt::GaugeMethodOnHistogram),
+            quote!(),
+        ),
+    };
+    let not_seconds = quote!(#rt::SecondsHistogram);
+    let exemplar = quote!(&#rt::Exemplar);
+    let duration = quote!(::core::time::Duration);
+    let timer = quote!(::metrics_runtime::Timer<Self>);
+    let counter_only = [
+        quote!(fn inc_by(&self, n: u64)),
+        quote!(fn inc_with_exemplar(&self, exemplar: #exemplar)),
+        quote!(fn inc_by_with_exemplar(&self, n: u64, exemplar: #exemplar)),
+    ];
+    let gauge_only = [
+        quote!(fn set(&self, value: f64)),
+        quote!(fn dec(&self)),
+        quote!(fn add(&self, delta: f64)),
+        quote!(fn sub(&self, delta: f64)),
+        quote!(fn track(&self) -> ::metrics_runtime::GaugeGuard),
+    ];
+    let seconds_only = [
+        quote!(fn observe_duration(&self, duration: #duration)),
+        quote!(fn observe_duration_with_exemplar(&self, duration: #duration, exemplar: #exemplar)),
+        quote!(fn start_timer() -> #timer),
+        quote!(fn start_timer_with(default: Self) -> #timer),
+    ];
+    let histogram_only = [
+        quote!(fn observe(&self, value: f64)),
+        quote!(fn observe_with_exemplar(&self, value: f64, exemplar: #exemplar)),
+        quote!(fn count(&self) -> u64),
+        quote!(fn sum(&self) -> f64),
+    ];
+    let unavailable_methods: Vec<TokenStream> = match f.kind {
+        Kind::Counter => gauge_only
+            .into_iter()
+            .map(|s| unavailable(s, &not_gauge))
+            .chain(
+                histogram_only
+                    .into_iter()
+                    .chain(seconds_only)
+                    .map(|s| unavailable(s, &not_histogram)),
+            )
+            .collect(),
+        Kind::Gauge => counter_only
+            .into_iter()
+            .map(|s| unavailable(s, &not_counter))
+            .chain(
+                histogram_only
+                    .into_iter()
+                    .chain(seconds_only)
+                    .map(|s| unavailable(s, &not_histogram)),
+            )
+            .collect(),
+        Kind::Histogram => std::iter::once(quote!(fn inc(&self)))
+            .chain(counter_only)
+            .map(|s| unavailable(s, &not_counter))
+            .chain(gauge_only.into_iter().map(|s| unavailable(s, &not_gauge)))
+            .chain(if seconds {
+                Vec::new()
+            } else {
+                seconds_only
+                    .into_iter()
+                    .map(|s| unavailable(s, &not_seconds))
+                    .collect()
+            })
+            .collect(),
+    };
+
+    // Timers, on histograms of seconds only. `start_timer()` needs a declared default on every
+    // label type (the labels of an early drop); the bound says which type lacks one.
+    let timer_methods = if seconds {
+        let tys: Vec<&syn::Type> = f.labels.iter().map(|l| l.ty).collect();
+        let defaults = if f.is_unit_struct {
+            quote!(#ident)
+        } else {
+            quote!(#ident { #( #field_idents: <#tys as #rt::DefaultLabel>::DEFAULT_LABEL, )* })
+        };
+        let bounds = tys
+            .iter()
+            .map(|ty| quote_spanned!(ty.span()=> for<'__a> #ty: #rt::DefaultLabel,));
+        quote! {
+            /// Records a duration, in seconds.
+            #[inline]
+            pub fn observe_duration(&self, duration: ::core::time::Duration) {
+                self.observe(duration.as_secs_f64())
+            }
+            /// Records a duration in seconds with an exemplar.
+            #[inline]
+            pub fn observe_duration_with_exemplar(&self, duration: ::core::time::Duration, exemplar: &#rt::Exemplar) {
+                self.observe_with_exemplar(duration.as_secs_f64(), exemplar)
+            }
+            /// Starts a timer: `finish(labels)` records the elapsed seconds under the labels
+            /// chosen at the end; dropped before that, it records under each label type's
+            /// `#[label(default)]` value. Exists when every label type declares one; else use
+            /// `start_timer_with`.
+            pub fn start_timer() -> ::metrics_runtime::Timer<Self>
+            where
+                #( #bounds )*
+            {
+                #rt::Timer::start_with(#defaults)
+            }
+            /// Starts a timer whose early drop records under `default`.
+            pub fn start_timer_with(default: Self) -> ::metrics_runtime::Timer<Self> {
+                #rt::Timer::start_with(default)
+            }
+        }
+    } else {
+        quote!()
+    };
+    let seconds_impl = if seconds {
+        quote! {
+            #[automatically_derived]
+            impl #rt::SecondsHistogram for #ident {
+                #[inline]
+                fn observe_seconds(&self, seconds: f64) {
+                    #ident::observe(self, seconds)
+                }
             }
         }
     } else {
@@ -412,6 +804,12 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 pub fn sub(&self, delta: f64) {
                     #rt::gauge_add(&__SLOTS, #rt::MetricFamily::series_index(self), -delta)
                 }
+                /// Adds one now and subtracts it when the returned guard is dropped, on every
+                /// path out of the scope: `let _g = InFlight.track();`.
+                #[inline]
+                pub fn track(&self) -> ::metrics_runtime::GaugeGuard {
+                    #rt::GaugeGuard::track(&__SLOTS, #rt::MetricFamily::series_index(self))
+                }
                 /// The current value of this series.
                 pub fn get(&self) -> f64 {
                     __FAMILY.gauge_value(#rt::MetricFamily::series_index(self))
@@ -420,9 +818,9 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         ),
         Kind::Histogram => (
             quote! {
-                static __BUCKET_SLOTS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS * (#n_buckets + 1)];
+                static __BUCKET_SLOTS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS * (__N_BUCKETS + 1)] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS * (__N_BUCKETS + 1)];
                 static __SUMS: [#rt::AtomicU64; #rt::SHARD_ROWS * __LABEL_SETS] = [const { #rt::AtomicU64::new(0) }; #rt::SHARD_ROWS * __LABEL_SETS];
-                static __EXEMPLARS: [#rt::ExemplarSlot; __LABEL_SETS * (#n_buckets + 1)] = [const { #rt::ExemplarSlot::new() }; __LABEL_SETS * (#n_buckets + 1)];
+                static __EXEMPLARS: [#rt::ExemplarSlot; __LABEL_SETS * (__N_BUCKETS + 1)] = [const { #rt::ExemplarSlot::new() }; __LABEL_SETS * (__N_BUCKETS + 1)];
                 #native_storage
             },
             quote!(#rt::Slots::Histogram { buckets: &__BUCKET_SLOTS, sums: &__SUMS }),
@@ -437,28 +835,10 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 #[inline]
                 pub fn observe_with_exemplar(&self, value: f64, exemplar: &#rt::Exemplar) {
                     self.observe(value);
-                    #rt::histogram_exemplar(&__EXEMPLARS, #n_buckets + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, exemplar)
-                }
-                /// Records a duration in seconds with an exemplar.
-                #[inline]
-                pub fn observe_duration_with_exemplar(&self, duration: ::core::time::Duration, exemplar: &#rt::Exemplar) {
-                    self.observe_with_exemplar(duration.as_secs_f64(), exemplar)
+                    #rt::histogram_exemplar(&__EXEMPLARS, __N_BUCKETS + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, exemplar)
                 }
                 #native_methods
-                /// Records a duration in seconds.
-                #[inline]
-                pub fn observe_duration(&self, duration: ::core::time::Duration) {
-                    self.observe(duration.as_secs_f64())
-                }
-                /// Starts a timer; `finish(labels)` records under the labels chosen at the end,
-                /// an early drop under the declared default labels.
-                pub fn start_timer() -> #rt::Timer<Self> {
-                    #rt::Timer::start()
-                }
-                /// Starts a timer whose early drop records under `default`.
-                pub fn start_timer_with(default: Self) -> #rt::Timer<Self> {
-                    #rt::Timer::start_with(default)
-                }
+                #timer_methods
                 /// Buckets, count and sum of this series.
                 pub fn get(&self) -> ::metrics_runtime::HistogramSnapshot {
                     __FAMILY.histogram_value(#rt::MetricFamily::series_index(self))
@@ -474,40 +854,16 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             },
         ),
     };
-    let histogram_impl = if f.kind == Kind::Histogram {
-        let timer_default = if f.is_unit_struct {
-            quote!(::core::option::Option::Some(#ident))
-        } else if f.labels.is_empty() {
-            quote!(::core::option::Option::Some(#ident {}))
-        } else {
-            let vars: Vec<_> = (0..f.labels.len())
-                .map(|i| format_ident!("__v{}", i))
-                .collect();
-            quote! {
-                match ( #( #label_tys::DEFAULT, )* ) {
-                    ( #( ::core::option::Option::Some(#vars), )* ) => ::core::option::Option::Some(#ident { #( #field_idents: #vars, )* }),
-                    _ => ::core::option::Option::None,
-                }
-            }
-        };
-        quote! {
-            #[automatically_derived]
-            impl #rt::HistogramFamily for #ident {
-                const TIMER_DEFAULT: ::core::option::Option<Self> = #timer_default;
-                #[inline]
-                fn observe_seconds(&self, seconds: f64) {
-                    #ident::observe(self, seconds)
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
+    let doc = family_doc(f, seconds);
 
     quote! {
         #[allow(non_upper_case_globals, clippy::all, clippy::pedantic)]
         const _: () = {
+            #( #label_consts )*
             const __LABEL_SETS: usize = #label_sets;
+            #buckets_const
+            const __N_BUCKETS: usize = __BUCKETS.len();
+            #bucket_check
             const __WORST_CASE: usize = #worst_case;
             const __MAX_SERIES: usize = #max_series;
             #r9
@@ -519,7 +875,7 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 help: #help,
                 unit: #unit,
                 labels: &[ #( #label_descs ),* ],
-                buckets: &[ #( #buckets ),* ],
+                buckets: __BUCKETS,
                 native: #native_desc,
                 label_sets: __LABEL_SETS,
                 worst_case_series: __WORST_CASE,
@@ -561,10 +917,12 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                     #series_index
                 }
             }
-            #histogram_impl
+            #seconds_impl
+            #[doc = #doc]
             #[automatically_derived]
             impl #ident {
                 #methods
+                #( #unavailable_methods )*
             }
         };
     }
@@ -604,6 +962,67 @@ mod tests {
         assert!(
             msgs[0].contains("bukets") && msgs[1].contains("alow"),
             "{msgs:#?}"
+        );
+    }
+
+    #[test]
+    fn tokens_read_as_written() {
+        let e: syn::Expr = parse_quote!(metrics_runtime::buckets::linear::<4>(-1.0, 1.0));
+        assert_eq!(
+            super::tokens_text(&e),
+            "metrics_runtime::buckets::linear::<4>(-1.0, 1.0)"
+        );
+        let t: syn::Type = parse_quote!(Option<crate::labels::Outcome>);
+        assert_eq!(super::tokens_text(&t), "Option<crate::labels::Outcome>");
+        let e: syn::Expr = parse_quote!([0.1, -0.5]);
+        assert_eq!(super::tokens_text(&e), "[0.1, -0.5]");
+    }
+
+    #[test]
+    fn wrong_shapes_say_what_to_derive() {
+        let input: syn::DeriveInput = parse_quote! {
+            /// h
+            #[metric(counter, name = "app_x_total")]
+            enum Outcome { Ok, Error }
+        };
+        let msgs = super::metric_family(&input)
+            .map(|t| errors(&t))
+            .unwrap_or_default();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("derive `LabelValue` instead"), "{msgs:?}");
+        let input: syn::DeriveInput = parse_quote! {
+            /// h
+            #[metric(counter, name = "app_x_total")]
+            struct Requests(Outcome);
+        };
+        let msgs = super::metric_family(&input)
+            .map(|t| errors(&t))
+            .unwrap_or_default();
+        assert!(msgs[0].contains("one named field per label"), "{msgs:?}");
+        let input: syn::DeriveInput = parse_quote! { struct Outcome { ok: bool } };
+        let msgs = super::label_value(&input)
+            .map(|t| errors(&t))
+            .unwrap_or_default();
+        assert!(msgs[0].contains("takes an enum"), "{msgs:?}");
+    }
+
+    #[test]
+    fn a_bucket_constant_is_checked_in_the_expansion() {
+        let input: syn::DeriveInput = parse_quote! {
+            /// h
+            #[metric(histogram, name = "app_x_seconds", unit = "seconds", buckets = LATENCY)]
+            struct X;
+        };
+        let out = super::metric_family(&input).map_err(|e| e.to_string());
+        let text = out.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(errors(&out.unwrap_or_default()).is_empty());
+        assert!(
+            text.contains("const __BUCKETS : & [f64] = & LATENCY"),
+            "{text}"
+        );
+        assert!(
+            text.contains("bucket_constant_message (\"LATENCY\""),
+            "{text}"
         );
     }
 

@@ -78,6 +78,16 @@ pub struct Label<'a> {
     pub doc: String,
 }
 
+/// A histogram's classic buckets.
+pub enum Buckets<'a> {
+    /// A literal list (or the defaults), checked here; empty for other kinds and for a
+    /// native-only histogram.
+    Literal(Vec<f64>),
+    /// A const expression the macro cannot read (`LATENCY_BUCKETS`,
+    /// `exponential::<8>(0.005, 2.0)`): R12 is a const assertion of the expansion.
+    Const(&'a Expr),
+}
+
 /// A family after validation: what `expand` generates code from.
 pub struct Family<'a> {
     pub ident: &'a Ident,
@@ -85,7 +95,7 @@ pub struct Family<'a> {
     pub name: String,
     pub help: String,
     pub unit: Option<String>,
-    pub buckets: Vec<f64>,
+    pub buckets: Buckets<'a>,
     /// `native(...)`: the validated native histogram spec.
     pub native: Option<NativeSpec>,
     pub max_series: usize,
@@ -139,12 +149,17 @@ fn bucket_value(expr: &Expr) -> Option<f64> {
 
 /// R1-R5 on the name and unit, each error at the name or the unit attribute. Returns the unit
 /// to record in the descriptor.
+///
+/// `written` is false for a name the macro made up after reporting a missing `name`: only the
+/// unit attribute, which the user did write, is checked then.
+#[allow(clippy::too_many_arguments)]
 fn check_name(
     name: &str,
     span: Span,
     kind: Kind,
     unit: Option<&LitStr>,
     naming_waived: bool,
+    written: bool,
     policy: &Policy,
     errors: &mut Errors,
 ) -> Option<String> {
@@ -154,7 +169,7 @@ fn check_name(
         .iter()
         .any(|v| v.rule == Rule::R1 && v.target == Target::Name);
     for v in found {
-        if naming_waived && v.waivable() {
+        if (naming_waived && v.waivable()) || (!written && v.target != Target::Unit) {
             continue;
         }
         let at = match (v.target, unit) {
@@ -206,16 +221,30 @@ fn check_label<'a>(
     })
 }
 
-/// R12 on a declared bucket list, each error at its bound. Returns bounds the expansion can
-/// use whatever the errors (sorted, distinct, finite), so one mistake does not cascade.
-fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Errors) -> Vec<f64> {
-    let Expr::Array(arr) = expr else {
-        errors.push(expr.span(), format!("{}: `buckets` must be a list of numbers, for example `buckets = [0.005, 0.01, 0.1, 1.0]`", Rule::R12));
-        return Vec::new();
-    };
+/// R12 on declared buckets, each error at its bound. Returns bounds the expansion can use
+/// whatever the errors (sorted, distinct, finite), so one mistake does not cascade; a
+/// non-literal expression is a constant the expansion checks.
+fn check_buckets<'a>(
+    expr: &'a Expr,
+    kind: Kind,
+    unit: Option<&str>,
+    errors: &mut Errors,
+) -> Buckets<'a> {
     if let Err(v) = check_buckets_allowed(kind) {
         errors.violation(expr.span(), &v);
+        return Buckets::Literal(Vec::new());
     }
+    let arr = match expr {
+        Expr::Array(arr) => arr,
+        Expr::Group(g) if matches!(*g.expr, Expr::Array(_)) => {
+            return check_buckets(&g.expr, kind, unit, errors);
+        }
+        Expr::Lit(_) => {
+            errors.push_spanned(expr, format!("{}: `buckets` is a list of numbers or a constant holding one, for example `buckets = [0.005, 0.01, 0.1, 1.0]` or `buckets = LATENCY_BUCKETS`", Rule::R12));
+            return Buckets::Literal(Vec::new());
+        }
+        _ => return Buckets::Const(expr),
+    };
     let mut bounds: Vec<(f64, &Expr)> = Vec::with_capacity(arr.elems.len());
     let mut ok = true;
     for elem in &arr.elems {
@@ -246,7 +275,7 @@ fn check_buckets(expr: &Expr, kind: Kind, unit: Option<&str>, errors: &mut Error
         out.sort_by(|a, b| a.total_cmp(b));
         out.dedup();
     }
-    out
+    Buckets::Literal(out)
 }
 
 fn int_value(expr: &Expr) -> Option<i64> {
@@ -392,6 +421,13 @@ pub fn family<'a>(
             "a metric family cannot be generic: its storage is one static per family",
         );
     }
+    // Prometheus' fourth kind is left out on purpose; say why where the user wrote it, and
+    // expand the family as a histogram so calls to `observe` do not add errors.
+    let mut summary = false;
+    if input.summary.is_present() {
+        summary = true;
+        errors.push(input.summary.span(), "there is no `summary` kind: a summary's quantiles are computed in each process and cannot be aggregated across instances (the p99 of two replicas is not the average of their p99s); declare a `histogram` and compute quantiles over all instances with `histogram_quantile()` in PromQL; the kinds are `counter`, `gauge` and `histogram`");
+    }
     // The kind: exactly one of counter, gauge, histogram.
     let kinds: Vec<(Kind, Span)> = [
         (Kind::Counter, &input.counter),
@@ -403,6 +439,7 @@ pub fn family<'a>(
     .map(|(k, f)| (k, f.span()))
     .collect();
     let kind = match kinds.as_slice() {
+        [] if summary => Some(Kind::Histogram),
         [] => {
             if !partial {
                 errors.push(ident.span(), "missing metric kind: write `counter`, `gauge` or `histogram` first in #[metric(...)]");
@@ -429,19 +466,40 @@ pub fn family<'a>(
     let Some(kind) = kind else {
         return (None, errors);
     };
+    // Without a name, suggest one that passes every rule and check nothing about it but the
+    // unit the user did write: errors about a name nobody wrote would only mislead.
+    let written = input.name.is_some();
     let (name, name_span) = match &input.name {
         Some(lit) => (lit.value(), lit.span()),
         None => {
+            let unit_value = input.unit.as_ref().map(LitStr::value);
+            let unit_value = unit_value.as_deref();
+            let snake = snake_case(&ident.to_string());
+            let suggestion = metrics_policy::suggest_metric_name(&snake, kind, unit_value, policy);
+            let passes = check_metric_name(&suggestion, kind, unit_value, policy).is_empty();
             if !partial {
+                let example = if passes {
+                    format!("for example `name = \"{suggestion}\"`")
+                } else {
+                    let prefix = policy.prefix.as_deref().unwrap_or("");
+                    let total = if kind == Kind::Counter { "_total" } else { "" };
+                    format!(
+                        "snake case, starting with `{prefix}`{}",
+                        if total.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" and ending in `{total}`")
+                        }
+                    )
+                };
                 errors.push(
                     ident.span(),
                     format!(
-                        "missing `name = \"...\"` in #[metric(...)]: for example `name = \"{}\"`",
-                        snake_case(&ident.to_string())
+                        "missing `name = \"...\"` in #[metric(...)]: the metric name, {example}"
                     ),
                 );
             }
-            (snake_case(&ident.to_string()), ident.span())
+            (suggestion, ident.span())
         }
     };
     let unit = check_name(
@@ -450,6 +508,7 @@ pub fn family<'a>(
         kind,
         input.unit.as_ref(),
         naming_waiver.is_some(),
+        written,
         policy,
         &mut errors,
     );
@@ -508,16 +567,17 @@ pub fn family<'a>(
         (Some(expr), _) => check_buckets(expr, kind, unit.as_deref(), &mut errors),
         // A native-only histogram: no classic buckets (text scrapes get `+Inf`, `_sum`,
         // `_count`).
-        (None, Kind::Histogram) if input.native.is_some() => Vec::new(),
+        (None, Kind::Histogram) if input.native.is_some() => Buckets::Literal(Vec::new()),
         (None, Kind::Histogram) => {
             if let Err(v) = check_default_buckets(unit.as_deref())
                 && !partial
+                && !summary
             {
                 errors.violation(name_span, &v);
             }
-            metrics_policy::DEFAULT_BUCKETS.to_vec()
+            Buckets::Literal(metrics_policy::DEFAULT_BUCKETS.to_vec())
         }
-        (None, _) => Vec::new(),
+        (None, _) => Buckets::Literal(Vec::new()),
     };
     let mut labels = Vec::new();
     let mut is_unit_struct = true;
@@ -548,7 +608,7 @@ pub fn family<'a>(
         prefix: policy.prefix.clone(),
         stability_in_help: policy.stability_in_help,
         is_unit_struct,
-        partial,
+        partial: partial || summary,
     };
     (Some(family), errors)
 }
@@ -931,6 +991,67 @@ mod tests {
             .map(|v| v.value.as_str())
             .collect();
         assert_eq!(errs, ["failed", "5xx"]);
+    }
+
+    #[test]
+    fn a_missing_name_is_one_error_suggesting_a_compliant_name() {
+        let p = trc();
+        for (input, suggestion) in [
+            (
+                parse_quote! { /// h
+                #[metric(counter)] struct Payments; },
+                "trc_payments_total",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(histogram, unit = "seconds")] struct AuthLatencyMs; },
+                "trc_auth_latency_seconds",
+            ),
+            (
+                parse_quote! { /// h
+                #[metric(gauge)] struct QueueCount; },
+                "trc_queue",
+            ),
+        ] {
+            let i: syn::DeriveInput = input;
+            let msgs = check(i, &p);
+            assert_eq!(msgs.len(), 1, "{msgs:#?}");
+            assert!(
+                msgs[0].contains(&format!("`name = \"{suggestion}\"`")),
+                "{msgs:#?}"
+            );
+            let kind = if suggestion.ends_with("_total") {
+                Kind::Counter
+            } else if suggestion.ends_with("_seconds") {
+                Kind::Histogram
+            } else {
+                Kind::Gauge
+            };
+            let unit = suggestion.ends_with("_seconds").then_some("seconds");
+            assert!(check_metric_name(suggestion, kind, unit, &p).is_empty());
+        }
+        // The unit the user did write is still checked.
+        let msgs = check(
+            parse_quote! { /// h
+            #[metric(histogram, unit = "ms")] struct Latency; },
+            &p,
+        );
+        assert_eq!(
+            rules(&msgs),
+            ["missing `name = \"...\"` in #[metric(...)]", "R4"]
+        );
+    }
+
+    #[test]
+    fn summary_is_one_error_that_says_why() {
+        let msgs = check(
+            parse_quote! { /// h
+            #[metric(summary, name = "trc_x_seconds")] struct A; },
+            &trc(),
+        );
+        assert_eq!(msgs.len(), 1, "{msgs:#?}");
+        assert!(msgs[0].contains("cannot be aggregated across instances"));
+        assert!(msgs[0].contains("`counter`, `gauge` and `histogram`"));
     }
 
     #[test]

@@ -212,6 +212,11 @@ macro_rules! capped_label {
                 }
             }
 
+            #[diagnostic::do_not_recommend]
+            impl $crate::__private::BoundedLabel for $name {
+                const LABEL_OF: $crate::__private::LabelOf<Self> = $crate::__private::label_of::<Self>();
+            }
+
             impl $crate::LabelValue for $name {
                 const CARDINALITY: usize = $cap + 1;
                 const VALUES: &'static [Self] = &[];

@@ -146,7 +146,7 @@ pub(crate) fn encode_self_metrics(
             .collect()
     };
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64;
-    let families: [(&str, &str, &str, Samples<'_>); 8] = [
+    let families: [(&str, &str, &str, Samples<'_>); 7] = [
         (
             "label_overflow_total",
             "counter",
@@ -170,12 +170,6 @@ pub(crate) fn encode_self_metrics(
             "counter",
             "Observations of native histograms beyond their declared range, recorded in the edge bucket of the range.",
             vec![(vec![], crate::native::native_clamped() as f64)],
-        ),
-        (
-            "timer_dropped_without_labels_total",
-            "counter",
-            "Timers dropped before finish whose family declares no default labels, so nothing was recorded.",
-            vec![(vec![], crate::timer::dropped_without_labels() as f64)],
         ),
         (
             "scrape_series",

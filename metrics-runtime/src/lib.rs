@@ -31,6 +31,7 @@
 // Lets the derives, which name `::metrics_runtime`, be used inside this crate too.
 extern crate self as metrics_runtime;
 
+pub mod buckets;
 mod capped;
 #[cfg(feature = "prometheus")]
 mod collector;
@@ -43,14 +44,17 @@ pub mod encode;
 mod exemplar;
 mod extras;
 mod family;
+mod guard;
 #[cfg(feature = "axum")]
 pub mod http;
+mod kinds;
 mod label;
 pub mod native;
 #[cfg(feature = "protobuf")]
 pub mod proto;
 mod registry;
 pub mod shard;
+pub mod testing;
 mod timer;
 pub mod validate;
 
@@ -66,7 +70,8 @@ pub use encode::Format;
 pub use exemplar::{EXEMPLAR_MAX_RUNES, Exemplar, ExemplarError, ExemplarSlot, ExemplarSnapshot};
 pub use extras::{BuildInfo, ProcessStats, RUSTC_VERSION};
 pub use family::{Family, HistogramSnapshot, Slots, invalid_observations};
-pub use label::{LabelDescriptor, LabelValue};
+pub use guard::GaugeGuard;
+pub use label::{DefaultLabel, LabelDescriptor, LabelValue};
 pub use metrics_macros::{LabelValue, MetricFamily};
 pub use native::{NativeHistogramSnapshot, native_clamped};
 pub use registry::{Registry, RegistryError, encode_text};
@@ -75,7 +80,8 @@ pub use timer::Timer;
 /// A metric family declared with `#[derive(MetricFamily)]`: the label struct is the key of
 /// one series, and the family's storage is a `static` of the generated code.
 pub trait MetricFamily: Sized + Send + Sync + 'static {
-    /// What the family declares (policy P5).
+    /// What the family declares: name, kind, HELP, unit, labels with all their values,
+    /// buckets, series budget. Docs, the catalog and checks are generated from it.
     const DESCRIPTOR: &'static FamilyDescriptor;
 
     /// The family's storage in the default registry.
@@ -92,12 +98,16 @@ pub trait MetricFamily: Sized + Send + Sync + 'static {
     }
 }
 
-/// A histogram family: what [`Timer`] needs.
-pub trait HistogramFamily: MetricFamily {
-    /// The labels a timer dropped before `finish` records under: every label type's
-    /// `#[label(default)]` value, or `None` when one has no default.
-    const TIMER_DEFAULT: Option<Self>;
-
+/// A histogram of seconds (`unit = "seconds"`, or a name ending in `_seconds`): what
+/// [`Timer`] records into. Only such histograms have `start_timer`, `start_timer_with` and
+/// `observe_duration`, which record seconds.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a histogram of seconds: timers and `observe_duration` record seconds",
+    label = "records seconds",
+    note = "`start_timer`, `start_timer_with`, `observe_duration` and `observe_duration_with_exemplar` exist on histograms \
+            declared with `unit = \"seconds\"`; record this family's own unit with `observe(value)`"
+)]
+pub trait SecondsHistogram: MetricFamily {
     /// Records one observation, in seconds.
     fn observe_seconds(&self, seconds: f64);
 }
@@ -111,14 +121,22 @@ pub mod __private {
         Family, Slots, counter_add, counter_add_exemplar, gauge_add, gauge_set, histogram_exemplar,
         histogram_observe,
     };
-    pub use crate::label::{LabelDescriptor, LabelValue};
+    pub use crate::guard::GaugeGuard;
+    pub use crate::kinds::{
+        CounterMethodOnGauge, CounterMethodOnHistogram, GaugeMethodOnCounter,
+        GaugeMethodOnHistogram, HistogramMethodOnCounter, HistogramMethodOnGauge,
+    };
+    pub use crate::label::{
+        BoundedLabel, CopyLabel, DefaultLabel, LabelDescriptor, LabelOf, LabelValue, label_of,
+    };
     pub use crate::native::histogram_observe_native;
     pub use crate::registry::FAMILIES;
     pub use crate::shard::ROWS as SHARD_ROWS;
     pub use crate::timer::Timer;
-    pub use crate::{HistogramFamily, MetricFamily};
+    pub use crate::{MetricFamily, SecondsHistogram};
     pub use core::sync::atomic::AtomicU64;
     pub use linkme;
     /// Prometheus' default buckets, used when a histogram declares none (the policy's table).
     pub use metrics_policy::DEFAULT_BUCKETS;
+    pub use metrics_policy::{ConstMessage, bucket_constant_message, series_budget_message};
 }

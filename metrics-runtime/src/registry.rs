@@ -254,8 +254,8 @@ impl Registry {
 
     /// Also exposes the runtime's self-metrics, each name starting with `prefix`:
     /// `label_overflow_total{label}` and `label_values{label}` (capped labels),
-    /// `timer_dropped_without_labels_total`, `scrape_series`, `scrape_duration_seconds`,
-    /// `scrapes_total{format}`.
+    /// `invalid_observations_total`, `native_observations_clamped_total`, `scrape_series`,
+    /// `scrape_duration_seconds`, `scrapes_total{format}`.
     pub fn with_self_metrics(mut self, prefix: &str) -> Self {
         self.self_metrics = Some(prefix.to_string());
         self
