@@ -738,7 +738,51 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         Kind::Gauge => quote!(&[]),
         _ => quote!(&__EXEMPLARS),
     };
+    let float_counter = f.kind == Kind::Counter && f.unit.as_deref() == Some("seconds");
     let (storage, slots, methods) = match f.kind {
+        // A counter of seconds holds `f64` bits, so it can count fractions of a second.
+        Kind::Counter if float_counter => (
+            quote! {
+                static __SLOTS: [#rt::AtomicU64; __LABEL_SETS * #rt::SHARD_ROWS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * #rt::SHARD_ROWS];
+                static __EXEMPLARS: [#rt::ExemplarSlot; __LABEL_SETS] = [const { #rt::ExemplarSlot::new() }; __LABEL_SETS];
+            },
+            quote!(#rt::Slots::Counter(&__SLOTS)),
+            quote! {
+                /// Adds one second to this series.
+                #[inline]
+                pub fn inc(&self) {
+                    #rt::counter_add_f64(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1.0)
+                }
+                /// Adds `seconds` (`0.25` as well as `3.0`) to this series. A counter never
+                /// goes down: a negative or NaN amount is dropped and counted as an invalid
+                /// observation.
+                #[inline]
+                pub fn inc_by(&self, seconds: f64) {
+                    #rt::counter_add_f64(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), seconds)
+                }
+                /// Adds the length of `duration`.
+                #[inline]
+                pub fn inc_by_duration(&self, duration: ::core::time::Duration) {
+                    self.inc_by(duration.as_secs_f64())
+                }
+                /// Adds one second and keeps `exemplar` (with the value 1) as this series'
+                /// exemplar, exposed in OpenMetrics and protobuf.
+                #[inline]
+                pub fn inc_with_exemplar(&self, exemplar: &#rt::Exemplar) {
+                    #rt::counter_add_f64_exemplar(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1.0, &__EXEMPLARS, exemplar)
+                }
+                /// Adds `seconds` and keeps `exemplar` (with that value) as this series'
+                /// exemplar.
+                #[inline]
+                pub fn inc_by_with_exemplar(&self, seconds: f64, exemplar: &#rt::Exemplar) {
+                    #rt::counter_add_f64_exemplar(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), seconds, &__EXEMPLARS, exemplar)
+                }
+                /// The seconds counted by this series.
+                pub fn get(&self) -> f64 {
+                    __FAMILY.counter_value_f64(#rt::MetricFamily::series_index(self))
+                }
+            },
+        ),
         Kind::Counter => (
             quote! {
                 static __SLOTS: [#rt::AtomicU64; __LABEL_SETS * #rt::SHARD_ROWS] = [const { #rt::AtomicU64::new(0) }; __LABEL_SETS * #rt::SHARD_ROWS];

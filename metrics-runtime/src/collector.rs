@@ -1,4 +1,4 @@
-//! Interop: every family is also a `prometheus::core::Collector` (policy P4).
+//! Interop: every family is also a `prometheus::core::Collector`.
 
 use std::collections::HashMap;
 
@@ -60,7 +60,7 @@ impl Collector for FamilyCollector {
             match d.kind {
                 MetricKind::Counter => {
                     let mut c = proto::Counter::default();
-                    c.set_value(self.family.counter_value(set) as f64);
+                    c.set_value(self.family.counter_value_f64(set));
                     m.set_counter(c);
                 }
                 MetricKind::Gauge => {

@@ -99,6 +99,13 @@ impl FamilyDescriptor {
         Some(vals)
     }
 
+    /// Whether the family is a counter of seconds (`unit = "seconds"`, or a name ending in
+    /// `_seconds_total`): its slots hold `f64` bits, so it can count fractions of a second
+    /// (`inc_by(0.25)`), and it is exposed as a float. Other counters hold `u64` counts.
+    pub fn float_counter(&self) -> bool {
+        self.kind == MetricKind::Counter && self.unit == Some("seconds")
+    }
+
     /// Whether a label of this family is a capped string label.
     pub fn has_capped_label(&self) -> bool {
         self.labels.iter().any(|l| l.cap.is_some())

@@ -8,7 +8,7 @@
 use core::sync::atomic::Ordering;
 
 use crate::exemplar::ExemplarSlot;
-use crate::family::{Family, Slots, rows_sum, rows_sum_f64};
+use crate::family::{Family, Slots, counter_row_sum, rows_sum, rows_sum_f64};
 
 /// The content type of the text exposition format this module writes.
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -297,7 +297,11 @@ pub fn encode_family_as(family: &Family, global: &str, out: &mut Vec<u8>, format
                 out.extend_from_slice(d.name.as_bytes());
                 write_labels(out, global, rendered, None);
                 out.push(b' ');
-                write_u64(rows_sum(slots, sets, set), out);
+                if d.float_counter() {
+                    write_f64(counter_row_sum(d, slots, set), out);
+                } else {
+                    write_u64(rows_sum(slots, sets, set), out);
+                }
                 if om {
                     write_exemplar(out, exemplars.get(set));
                     out.push(b'\n');

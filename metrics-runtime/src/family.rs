@@ -1,5 +1,5 @@
 //! Storage of one family: a dense array of atomic slots addressed by the mixed-radix index of
-//! its label values (policy P3: no hashing, allocation or lock when recording). Counters and
+//! its label values (no hashing, allocation or lock when recording). Counters and
 //! histograms hold one such array per row of [`crate::shard`], so a thread records into a row
 //! it owns with a plain load and store; reads add the rows up.
 
@@ -15,7 +15,8 @@ use crate::shard::{OWNED_ROWS, ROWS};
 
 /// The slots of a family, by kind.
 ///
-/// Counters hold `u64` counts. Gauges hold `f64` bit patterns. Histograms hold, per label set,
+/// Counters hold `u64` counts, and counters of seconds ([`FamilyDescriptor::float_counter`])
+/// `f64` bit patterns. Gauges hold `f64` bit patterns. Histograms hold, per label set,
 /// `buckets + 1` non-cumulative bucket counts (the last one is `+Inf`) and one `f64` sum; the
 /// count is the sum of the bucket counts, so `_count` always equals the `+Inf` bucket.
 /// Counter and histogram storage is [`ROWS`] rows of that, row major; a value is the sum of
@@ -263,13 +264,27 @@ impl Family {
     }
 
     /// The counter value of label set `index`, the sum of its rows (0 for other kinds or out
-    /// of range).
+    /// of range). For a counter of seconds, the whole seconds of [`Family::counter_value_f64`].
     pub fn counter_value(&self, index: usize) -> u64 {
+        if self.descriptor.float_counter() {
+            return self.counter_value_f64(index) as u64;
+        }
         match self.slots {
             Slots::Counter(s) if index < self.descriptor.label_sets => {
                 rows_sum(s, self.descriptor.label_sets, index)
             }
             _ => 0,
+        }
+    }
+
+    /// The counter value of label set `index` as exposed: the `f64` sum of a counter of
+    /// seconds, the count of any other counter (0.0 for other kinds or out of range).
+    pub fn counter_value_f64(&self, index: usize) -> f64 {
+        match self.slots {
+            Slots::Counter(s) if index < self.descriptor.label_sets => {
+                counter_row_sum(self.descriptor, s, index)
+            }
+            _ => 0.0,
         }
     }
 
@@ -337,6 +352,55 @@ pub fn counter_add(slots: &[AtomicU64], sets: usize, index: usize, n: u64) {
         );
     } else {
         slot.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// The value of label set `index` of counter `slots`, summed over its rows: `f64` bits for a
+/// counter of seconds, counts otherwise.
+#[inline]
+pub(crate) fn counter_row_sum(d: &FamilyDescriptor, slots: &[AtomicU64], index: usize) -> f64 {
+    if d.float_counter() {
+        rows_sum_f64(slots, d.label_sets, index)
+    } else {
+        rows_sum(slots, d.label_sets, index) as f64
+    }
+}
+
+/// Adds `v` seconds to label set `index` of a counter of seconds, in the calling thread's row
+/// (see [`counter_add`]). A counter never goes down: a negative or NaN increment is dropped
+/// and counted in [`invalid_observations`].
+#[inline(always)]
+pub fn counter_add_f64(slots: &[AtomicU64], sets: usize, index: usize, v: f64) {
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    if !(v >= 0.0) {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let row = crate::shard::current();
+    let slot = &slots[row * sets + index];
+    if row < OWNED_ROWS {
+        let next = f64::from_bits(slot.load(Ordering::Relaxed)) + v;
+        slot.store(next.to_bits(), Ordering::Relaxed);
+    } else {
+        float_add(slot, v);
+    }
+}
+
+/// [`counter_add_f64`], then `ex` stored as the series' exemplar with the value `v`.
+#[inline]
+pub fn counter_add_f64_exemplar(
+    slots: &[AtomicU64],
+    sets: usize,
+    index: usize,
+    v: f64,
+    exemplars: &[ExemplarSlot],
+    ex: &Exemplar,
+) {
+    counter_add_f64(slots, sets, index, v);
+    if v >= 0.0
+        && let Some(slot) = exemplars.get(index)
+    {
+        slot.record(ex, v);
     }
 }
 

@@ -118,8 +118,8 @@ pub mod __private {
     pub use crate::descriptor::{FamilyDescriptor, FamilyRole, MetricKind, NativeSpec, Stability};
     pub use crate::exemplar::{Exemplar, ExemplarSlot};
     pub use crate::family::{
-        Family, Slots, counter_add, counter_add_exemplar, gauge_add, gauge_set, histogram_exemplar,
-        histogram_observe,
+        Family, Slots, counter_add, counter_add_exemplar, counter_add_f64,
+        counter_add_f64_exemplar, gauge_add, gauge_set, histogram_exemplar, histogram_observe,
     };
     pub use crate::guard::GaugeGuard;
     pub use crate::kinds::{

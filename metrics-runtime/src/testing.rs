@@ -134,12 +134,35 @@ impl ThreadDelta {
     ///
     /// # Panics
     ///
-    /// When `F` is not a counter.
+    /// When `F` is not a counter, or is a counter of seconds (read it with
+    /// [`ThreadDelta::counter_f64`]).
     pub fn counter<F: MetricFamily>(&self, labels: &F) -> u64 {
-        let (_, before, now) = self.rows::<F>(MetricKind::Counter);
+        let (family, before, now) = self.rows::<F>(MetricKind::Counter);
+        assert!(
+            !family.descriptor().float_counter(),
+            "`{}` counts seconds as floats: read it with ThreadDelta::counter_f64",
+            family.name()
+        );
         let i = labels.series_index();
         let at = |r: &[u64]| r.get(i).copied().unwrap_or(0);
         at(&now).wrapping_sub(at(before))
+    }
+
+    /// What this thread added to the counter series `labels` since the start, as a float:
+    /// the seconds of a counter of seconds, the count of any other counter.
+    ///
+    /// # Panics
+    ///
+    /// When `F` is not a counter.
+    pub fn counter_f64<F: MetricFamily>(&self, labels: &F) -> f64 {
+        let (family, before, now) = self.rows::<F>(MetricKind::Counter);
+        let i = labels.series_index();
+        let at = |r: &[u64]| r.get(i).copied().unwrap_or(0);
+        if family.descriptor().float_counter() {
+            f64::from_bits(at(&now)) - f64::from_bits(at(before))
+        } else {
+            at(&now).wrapping_sub(at(before)) as f64
+        }
     }
 
     /// What this thread observed into the histogram series `labels` since the start:
@@ -229,6 +252,21 @@ mod tests {
             t.join().unwrap_or_default();
         }
         assert!(Hits { side: Side::Left }.get() >= 1000);
+    }
+
+    /// Test counter of seconds.
+    #[derive(MetricFamily)]
+    #[metric(counter, name = "testing_busy_seconds_total")]
+    struct Busy;
+
+    #[test]
+    fn a_counter_of_seconds_reads_as_a_float() {
+        let seen = ThreadDelta::start();
+        Busy.inc_by(0.25);
+        Busy.inc_by_duration(std::time::Duration::from_millis(500));
+        Busy.inc_by(-1.0);
+        assert!((seen.counter_f64(&Busy) - 0.75).abs() < 1e-12);
+        assert!(Busy.get() >= 0.75);
     }
 
     #[test]
