@@ -52,6 +52,8 @@ mod label;
 pub mod native;
 #[cfg(feature = "protobuf")]
 pub mod proto;
+#[cfg(feature = "push")]
+pub mod push;
 mod registry;
 pub mod shard;
 pub mod testing;
