@@ -3,7 +3,7 @@
 //! client_golang keeps a native histogram's buckets in a `sync.Map` that grows as
 //! observations arrive and, once more than `max_buckets` are populated, halves the resolution
 //! under a mutex at record time. Static storage with per-thread rows cannot grow, and a
-//! recording must never lock (policy P3), so this runtime turns that around:
+//! recording must never lock, so this runtime turns that around:
 //!
 //! - **A fixed window of keys.** The derive computes, at compile time, the bucket keys of the
 //!   family's `range` (declared, or the unit's default: 1 µs to a day for seconds) at the
