@@ -1,8 +1,9 @@
 //! The real `promtool` on what `metrics-demo rules` and `metrics-demo dashboard` print:
 //! `promtool check rules` (with every lint, fatal) accepts the rules; `promtool test rules`
-//! shows that the error-ratio, unschedulable-spike and projection-lag alerts fire on series
-//! that should fire them and stay silent on series that should not; and every PromQL
-//! expression of the dashboards, written as recording rules, passes `promtool check rules`.
+//! shows that the error-ratio, unschedulable-spike, projection-lag, target-down and absent
+//! alerts fire on series that should fire them and stay silent on series that should not;
+//! and every PromQL expression of the dashboards, written as recording rules, passes
+//! `promtool check rules`.
 //!
 //! Without promtool these tests print SKIPPED, unless `METRICS_REQUIRE_PROMETHEUS=1`.
 
@@ -227,6 +228,49 @@ tests:
             exp_annotations:
               summary: 'proj orgs: 5000 events behind'
               description: '`trc_projection_lag_events` has been above 1000 for 10 minutes. Events appended to the log but not yet applied by the projection.'
+
+  # Target `b` of a job exporting the scheduler's families goes down at 5m: TargetDown fires
+  # for it after 5 minutes, and for no other target (`c`'s job never exported them); the
+  # scheduler is not absent while `a` reports. Nothing exports the edge's families: absent.
+  - interval: 1m
+    input_series:
+      - series: 'up{job="sched",instance="a"}'
+        values: '1x30'
+      - series: 'up{job="sched",instance="b"}'
+        values: '1x5 0x25'
+      - series: 'trc_scheduler_reconcile_runs_total{job="sched",instance="a"}'
+        values: '0+1x30'
+      - series: 'trc_scheduler_reconcile_runs_total{job="sched",instance="b"}'
+        values: '0+1x5'
+      - series: 'up{job="other",instance="c"}'
+        values: '0x30'
+    alert_rule_test:
+      - eval_time: 8m
+        alertname: TrcSchedulerTargetDown
+        exp_alerts: []
+      - eval_time: 20m
+        alertname: TrcSchedulerTargetDown
+        exp_alerts:
+          - exp_labels:
+              severity: warning
+              component: scheduler
+              job: sched
+              instance: b
+            exp_annotations:
+              summary: 'sched b: a target of scheduler is down'
+              description: 'Prometheus cannot scrape this target of a job that exported `trc_scheduler_reconcile_runs_total` in the last 1h, for 5 minutes. The component''s aggregates go on over the targets that remain (a rate fades the lost target out over its window).'
+      - eval_time: 20m
+        alertname: TrcSchedulerAbsent
+        exp_alerts: []
+      - eval_time: 20m
+        alertname: TrcEdgeAbsent
+        exp_alerts:
+          - exp_labels:
+              severity: critical
+              component: edge
+            exp_annotations:
+              summary: 'no target exports edge''s metrics'
+              description: 'No target has exported `trc_edge_routes_loaded` for 10 minutes: every replica of edge is down, or no longer scraped.'
 "#;
 
 #[test]

@@ -620,6 +620,39 @@ mod tests {
         }
     }
 
+    /// Every query, read as PromQL (`rules::aggregation`): no raw series is read outside an
+    /// aggregation that folds `instance` away. No exception is needed here.
+    #[test]
+    fn no_query_reads_a_raw_series_per_instance() {
+        let mut families = Vec::new();
+        for kind in [Kind::Counter, Kind::Gauge, Kind::Histogram] {
+            for role in [
+                Role::None,
+                Role::Lag,
+                Role::Position,
+                Role::InFlight,
+                Role::Info,
+                Role::State,
+                Role::Timestamp,
+                Role::Spikes,
+            ] {
+                families.push(family("pay_x", kind, role, &["a", "b"]));
+                families.push(family("pay_y", kind, role, &[]));
+            }
+        }
+        let own = component("payments", families);
+        let catalog = platform();
+        let mut all: Vec<&Component> = catalog.components.iter().collect();
+        all.push(&own);
+        let exprs = expressions(&dashboard(&all));
+        assert!(exprs.len() > 100, "{} queries", exprs.len());
+        for e in exprs {
+            let found = crate::rules::aggregation::unaggregated(&e)
+                .unwrap_or_else(|why| panic!("{e}: {why}"));
+            assert!(found.is_empty(), "{e} reads {found:?} per instance");
+        }
+    }
+
     #[test]
     fn units_and_descriptions_come_from_the_declaration() {
         let ts = Panel::of_family(&family("pay_last_run", Kind::Gauge, Role::Timestamp, &[]));

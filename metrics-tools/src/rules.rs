@@ -28,8 +28,16 @@
 //! | `<Name>High` (role `lag`) | the lag is over [`LAG_THRESHOLD`] in its unit | 10m | warning |
 //! | `<Name>Stalled` (role `lag`) | lag above 0 while the `position` gauge of the same component with the same labels has not moved for 10 minutes | 5m | critical |
 //! | `<Name>Spike` (role `spikes`) | more than 0.05/s and 3 × the last hour's rate, per label set | 5m | warning |
+//! | `<Component>TargetDown` | a target (`up == 0`) of a job that exported the component's [`representative`] family within the hour | 5m | warning |
+//! | `<Component>Absent` | no target anywhere exports the component's [`representative`] family | 10m | critical |
 //!
-//! `<Name>` is the family's name in camel case (`_total` dropped): `PayChargesErrorRatioHigh`.
+//! `<Name>` is the family's name in camel case (`_total` dropped): `PayChargesErrorRatioHigh`;
+//! `<Component>` the families' prefix and the component's name: `PayPaymentsTargetDown`.
+//!
+//! Rules never name a job: Prometheus' `job` is the operator's choice. `TargetDown` finds the
+//! jobs of a component by the component's own series instead (`up == 0 and on (job) ...`), so
+//! it is exact when each component has its own job (the usual layout); a job that scrapes
+//! several components reports a down target under each of their alerts.
 //!
 //! The YAML is written here rather than with a YAML crate: the shape is fixed and small, and
 //! every scalar is single-quoted ([`quote`]). A test runs `promtool check rules` on it.
@@ -46,6 +54,11 @@ pub const LAG_THRESHOLD: f64 = 1000.0;
 
 /// Histograms with at most this many label sets also get quantiles per label set.
 pub const QUANTILES_PER_SET_MAX: usize = 20;
+
+/// How long after its last sample a job still counts as one of a component's, for
+/// `<Component>TargetDown`: a job whose every target went down keeps alerting this long, then
+/// `<Component>Absent` is what remains.
+pub const TARGET_LOOKBACK: &str = "1h";
 
 /// The quantiles recorded for every histogram.
 pub const QUANTILES: &[(&str, f64)] = &[("p50", 0.5), ("p95", 0.95), ("p99", 0.99)];
@@ -361,7 +374,75 @@ fn component_rules(c: &Component) -> (Vec<Rule>, Vec<Rule>) {
             },
         }
     }
+    target_rules(c, &mut alerts);
     (recording, alerts)
+}
+
+/// The series that tells a component's targets apart from other targets: the sample name of
+/// its family with the fewest worst-case series (the first declared among equals), a
+/// histogram by its `_count`. Every family is exposed from an exporter's first scrape (the
+/// runtime exposes every label set at zero, and `check` holds other exporters to it), so any
+/// family would do; the smallest one keeps the lookups cheap at any number of replicas.
+pub fn representative(c: &Component) -> Option<String> {
+    let f = c
+        .families
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, f)| (f.worst_case_series.max(f.label_sets), *i))
+        .map(|(_, f)| f)?;
+    Some(match f.kind {
+        Kind::Histogram => format!("{}_count", f.name),
+        Kind::Counter | Kind::Gauge => f.name.clone(),
+    })
+}
+
+/// `PayPayments` for the component `payments` of families prefixed `pay_` (the prefix left
+/// out when the families do not share one).
+fn component_camel(c: &Component) -> String {
+    let mut prefixes = c.families.iter().map(|f| f.prefix.as_deref());
+    let prefix = match prefixes.next() {
+        Some(Some(first)) if prefixes.all(|p| p == Some(first)) => first,
+        _ => "",
+    };
+    camel(&format!("{prefix}_{}", c.name.replace('-', "_")))
+}
+
+/// A down target of the component, and the component gone altogether. `up` is the one raw
+/// series read per target (the alert is about one target); the component's series are read
+/// aggregated (`group by (job)`, `absent`).
+fn target_rules(c: &Component, alerts: &mut Vec<Rule>) {
+    let Some(series) = representative(c) else {
+        return;
+    };
+    let name = component_camel(c);
+    alerts.push(Rule::Alert {
+        alert: format!("{name}TargetDown"),
+        expr: format!(
+            "up == 0 and on (job) group by (job) (present_over_time({series}[{TARGET_LOOKBACK}]))"
+        ),
+        for_: "5m",
+        severity: "warning",
+        component: c.name.clone(),
+        summary: format!(
+            "{{{{ $labels.job }}}} {{{{ $labels.instance }}}}: a target of {} is down",
+            c.name
+        ),
+        description: format!(
+            "Prometheus cannot scrape this target of a job that exported `{series}` in the last {TARGET_LOOKBACK}, for 5 minutes. The component's aggregates go on over the targets that remain (a rate fades the lost target out over its window)."
+        ),
+    });
+    alerts.push(Rule::Alert {
+        alert: format!("{name}Absent"),
+        expr: format!("absent({series})"),
+        for_: "10m",
+        severity: "critical",
+        component: c.name.clone(),
+        summary: format!("no target exports {}'s metrics", c.name),
+        description: format!(
+            "No target has exported `{series}` for 10 minutes: every replica of {} is down, or no longer scraped.",
+            c.name
+        ),
+    });
 }
 
 fn histogram_rules(f: &Family, labels: &[&str], lvl: &str, recording: &mut Vec<Rule>) {
@@ -644,7 +725,20 @@ mod tests {
         (records, alerts)
     }
 
+    /// The names of the families' alerts (the two every component gets, `TargetDown` and
+    /// `Absent`, are left out: [`all_alert_names`]).
     fn alert_names(alerts: &[Rule]) -> Vec<&str> {
+        alerts
+            .iter()
+            .filter(|a| !a.expr().starts_with("up == 0 ") && !a.expr().starts_with("absent("))
+            .filter_map(|a| match a {
+                Rule::Alert { alert, .. } => Some(alert.as_str()),
+                Rule::Record { .. } => None,
+            })
+            .collect()
+    }
+
+    fn all_alert_names(alerts: &[Rule]) -> Vec<&str> {
         alerts
             .iter()
             .filter_map(|a| match a {
@@ -816,7 +910,7 @@ mod tests {
         )]);
         let (records, alerts) = rules_of(&plain);
         assert_eq!(records, ["job_result:pay_refunds:rate5m"]);
-        assert!(alerts.is_empty());
+        assert!(alert_names(&alerts).is_empty());
 
         // A counter with a unit counts bytes or seconds, not events: no ratio.
         let mut bytes = family(
@@ -942,6 +1036,38 @@ mod tests {
     }
 
     #[test]
+    fn spikes_come_from_the_role() {
+        let spikes = family(
+            "pay_fraud_blocks_total",
+            Kind::Counter,
+            Role::Spikes,
+            vec![label("rule", &["velocity", "geo"])],
+        );
+        let named_like_it = family("pay_unschedulable_total", Kind::Counter, Role::None, vec![]);
+        let (records, alerts) = rules_of(&component(vec![spikes, named_like_it]));
+        assert_eq!(
+            records,
+            [
+                "job_rule:pay_fraud_blocks:rate5m",
+                "job_rule:pay_fraud_blocks:rate1h",
+                "job:pay_unschedulable:rate5m",
+            ]
+        );
+        assert_eq!(alert_names(&alerts), ["PayFraudBlocksSpike"]);
+        let Rule::Alert { expr, summary, .. } = &alerts[0] else {
+            panic!("an alert")
+        };
+        assert_eq!(
+            expr,
+            "job_rule:pay_fraud_blocks:rate5m > 0.05 and job_rule:pay_fraud_blocks:rate5m > 3 * job_rule:pay_fraud_blocks:rate1h"
+        );
+        assert_eq!(
+            summary,
+            "{{ $labels.job }}: {{ $value | printf \"%.2f\" }}/s pay_fraud_blocks_total ({{ $labels.rule }})"
+        );
+    }
+
+    #[test]
     fn native_histograms_are_read_as_native_series() {
         let mut h = family(
             "pay_latency_seconds",
@@ -978,42 +1104,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn spikes_come_from_the_role() {
-        let spikes = family(
-            "pay_fraud_blocks_total",
-            Kind::Counter,
-            Role::Spikes,
-            vec![label("rule", &["velocity", "geo"])],
-        );
-        let named_like_it = family("pay_unschedulable_total", Kind::Counter, Role::None, vec![]);
-        let (records, alerts) = rules_of(&component(vec![spikes, named_like_it]));
-        assert_eq!(
-            records,
-            [
-                "job_rule:pay_fraud_blocks:rate5m",
-                "job_rule:pay_fraud_blocks:rate1h",
-                "job:pay_unschedulable:rate5m",
-            ]
-        );
-        assert_eq!(alert_names(&alerts), ["PayFraudBlocksSpike"]);
-        let Rule::Alert { expr, summary, .. } = &alerts[0] else {
-            panic!("an alert")
-        };
-        assert_eq!(
-            expr,
-            "job_rule:pay_fraud_blocks:rate5m > 0.05 and job_rule:pay_fraud_blocks:rate5m > 3 * job_rule:pay_fraud_blocks:rate1h"
-        );
-        assert_eq!(
-            summary,
-            "{{ $labels.job }}: {{ $value | printf \"%.2f\" }}/s pay_fraud_blocks_total ({{ $labels.rule }})"
-        );
-    }
+    /// Raw series a generated expression reads per instance on purpose, and why.
+    const PER_INSTANCE: &[(&str, &str)] = &[(
+        "up",
+        "`<Component>TargetDown` is about one target: `up` is per target by design; the component's own series it is joined with are aggregated (`group by (job)`)",
+    )];
 
-    /// Every expression reads series aggregated across instances: a raw series is only ever
-    /// read inside `sum without (instance ...)` or `max without (instance)`.
+    /// Functions that fold their raw argument across instances themselves, and why.
+    const FOLDING_FUNCTIONS: &[(&str, &str)] = &[(
+        "absent",
+        "`absent(x)` is one series without `instance`, empty while any instance has `x`: it answers for every instance at once",
+    )];
+
+    /// Every generated expression, read as PromQL: each raw series is read inside an
+    /// aggregation that folds `instance` away, or is one of the exceptions above. A rule
+    /// that forgot its `sum without (instance)` fails here.
     #[test]
-    fn every_expression_aggregates_across_instances() {
+    fn every_raw_series_is_read_aggregated_or_is_a_listed_exception() {
         let mut h = family(
             "pay_settle_seconds",
             Kind::Histogram,
@@ -1029,28 +1136,103 @@ mod tests {
                 vec![label("result", &["ok", "!failed"])],
             ),
             h,
-            family("pay_lag", Kind::Gauge, Role::Lag, vec![]),
-            family("pay_pos", Kind::Gauge, Role::Position, vec![]),
+            family(
+                "pay_lag",
+                Kind::Gauge,
+                Role::Lag,
+                vec![label("ledger", &["eu", "us"])],
+            ),
+            family(
+                "pay_pos",
+                Kind::Gauge,
+                Role::Position,
+                vec![label("ledger", &["eu", "us"])],
+            ),
         ]);
         let catalog = platform();
         let mut all: Vec<&Component> = catalog.components.iter().collect();
         all.push(&c);
+        let mut checked = 0;
+        let mut excepted = std::collections::BTreeSet::new();
         for g in groups(&all) {
             for r in &g.rules {
-                let e = r.expr();
-                let raw = e.contains("rate(trc_")
-                    || e.contains("rate(pay_")
-                    || e.contains("(trc_")
-                    || e.contains("(pay_");
-                if raw {
-                    assert!(
-                        e.starts_with("sum without (instance")
-                            || e.starts_with("max without (instance)"),
-                        "{e}"
-                    );
+                let found = aggregation::unaggregated(r.expr())
+                    .unwrap_or_else(|e| panic!("{}: {e}", r.expr()));
+                for u in found {
+                    if let Some((name, _why)) = PER_INSTANCE.iter().find(|(s, _)| *s == u.series) {
+                        excepted.insert(*name);
+                    } else if let Some((name, _why)) = FOLDING_FUNCTIONS
+                        .iter()
+                        .find(|(f, _)| u.within.first().is_some_and(|w| w == f))
+                    {
+                        excepted.insert(*name);
+                    } else {
+                        panic!(
+                            "`{}` reads `{}` per instance (within {:?}): wrap it in `sum without (instance)`",
+                            r.expr(),
+                            u.series,
+                            u.within
+                        );
+                    }
                 }
+                checked += 1;
             }
         }
+        assert!(checked > 150, "{checked} expressions");
+        // Each exception is in use: a stale one is removed, not kept as a loophole.
+        assert_eq!(excepted.len(), PER_INSTANCE.len() + FOLDING_FUNCTIONS.len());
+
+        // And the reading catches the mistake it is for.
+        let broken = "rate(pay_charges_total[5m])";
+        assert_eq!(
+            aggregation::unaggregated(broken).map(|u| u.len()),
+            Ok(1),
+            "{broken}"
+        );
+    }
+
+    #[test]
+    fn every_component_has_a_target_down_and_an_absent_alert() {
+        let catalog = platform();
+        let all: Vec<&Component> = catalog.components.iter().collect();
+        let alerts: Vec<Rule> = groups(&all)
+            .into_iter()
+            .flat_map(|g| g.rules)
+            .filter(|r| matches!(r, Rule::Alert { .. }))
+            .collect();
+        let names = all_alert_names(&alerts);
+        for (component, series) in [
+            ("ControlPlane", "trc_db_connections_in_use"),
+            ("Scheduler", "trc_scheduler_reconcile_runs_total"),
+            ("Projections", "trc_projection_last_applied_event_id"),
+        ] {
+            assert!(names.contains(&format!("Trc{component}TargetDown").as_str()));
+            assert!(names.contains(&format!("Trc{component}Absent").as_str()));
+            let expr = alerts
+                .iter()
+                .find(|a| matches!(a, Rule::Alert { alert, .. } if *alert == format!("Trc{component}TargetDown")))
+                .map(Rule::expr);
+            assert_eq!(
+                expr,
+                Some(
+                    format!(
+                        "up == 0 and on (job) group by (job) (present_over_time({series}[1h]))"
+                    )
+                    .as_str()
+                )
+            );
+        }
+        // A histogram is found by its `_count`; no prefix, no prefix in the name.
+        let mut h = family("settle_seconds", Kind::Histogram, Role::None, vec![]);
+        h.prefix = None;
+        let mut c = component(vec![h]);
+        c.name = "pay-ments".to_string();
+        assert_eq!(representative(&c).as_deref(), Some("settle_seconds_count"));
+        let (_, alerts) = rules_of(&c);
+        assert_eq!(
+            all_alert_names(&alerts),
+            ["PayMentsTargetDown", "PayMentsAbsent"]
+        );
     }
 
     #[test]
@@ -1078,5 +1260,307 @@ mod tests {
         assert_eq!(matcher("status", &["5xx"]), "status=\"5xx\"");
         assert_eq!(matcher("r", &["a", "b.c"]), "r=~\"a|b\\\\.c\"");
         assert_eq!(camel("trc_http_requests"), "TrcHttpRequests");
+    }
+}
+
+/// A shallow reading of PromQL for the tests of this module and of the dashboards: which raw
+/// series an expression reads without aggregating them across instances.
+#[cfg(test)]
+pub(crate) mod aggregation {
+    /// Aggregation operators that fold series together. `topk`/`bottomk` are not among them:
+    /// they return the chosen series with every label, `instance` included.
+    const AGGREGATIONS: &[&str] = &[
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "group",
+        "count",
+        "count_values",
+        "stddev",
+        "stdvar",
+        "quantile",
+    ];
+
+    /// Keywords followed by a label list: `by`, `without` (aggregations), `on`, `ignoring`,
+    /// `group_left`, `group_right` (vector matching).
+    const LABEL_LISTS: &[&str] = &[
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+    ];
+
+    /// Keywords that are neither series nor functions.
+    const KEYWORDS: &[&str] = &["and", "or", "unless", "bool", "offset", "inf", "nan"];
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Tok {
+        Ident(String),
+        /// `{...}`, `[...]`, a string or a number: nothing this reading looks into.
+        Opaque(char),
+        Open,
+        Close,
+        Other,
+    }
+
+    fn lex(expr: &str) -> Result<Vec<Tok>, String> {
+        let mut out = Vec::new();
+        let mut chars = expr.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '(' => out.push(Tok::Open),
+                ')' => out.push(Tok::Close),
+                '{' | '[' => {
+                    let close = if c == '{' { '}' } else { ']' };
+                    let mut quoted = None;
+                    loop {
+                        let Some(d) = chars.next() else {
+                            return Err(format!("unclosed `{c}` in {expr}"));
+                        };
+                        match (quoted, d) {
+                            (Some(q), '\\') if q != '`' => {
+                                chars.next();
+                            }
+                            (Some(q), d) if d == q => quoted = None,
+                            (None, '"' | '\'' | '`') => quoted = Some(d),
+                            (None, d) if d == close => break,
+                            _ => {}
+                        }
+                    }
+                    out.push(Tok::Opaque(c));
+                }
+                '"' | '\'' | '`' => {
+                    loop {
+                        match chars.next() {
+                            None => return Err(format!("unclosed string in {expr}")),
+                            Some('\\') if c != '`' => {
+                                chars.next();
+                            }
+                            Some(d) if d == c => break,
+                            Some(_) => {}
+                        }
+                    }
+                    out.push(Tok::Opaque('"'));
+                }
+                c if c.is_ascii_alphabetic() || c == '_' || c == ':' => {
+                    let mut name = c.to_string();
+                    while let Some(&d) = chars.peek() {
+                        if d.is_ascii_alphanumeric() || d == '_' || d == ':' {
+                            name.push(d);
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    out.push(Tok::Ident(name));
+                }
+                c if c.is_ascii_digit() || c == '.' => {
+                    while chars
+                        .peek()
+                        .is_some_and(|d| d.is_ascii_alphanumeric() || *d == '.')
+                    {
+                        chars.next();
+                    }
+                    out.push(Tok::Opaque('0'));
+                }
+                c if c.is_whitespace() => {}
+                _ => out.push(Tok::Other),
+            }
+        }
+        Ok(out)
+    }
+
+    /// A raw series read outside any aggregation across instances, with the functions
+    /// around it (outermost first).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Unaggregated {
+        /// The metric name, or the `{...}` selector's text when it has none.
+        pub series: String,
+        /// The functions it is read within, outermost first (`absent`, `rate`, ...).
+        pub within: Vec<String>,
+    }
+
+    struct Reader {
+        toks: Vec<Tok>,
+        at: usize,
+    }
+
+    impl Reader {
+        fn peek(&self) -> Option<&Tok> {
+            self.toks.get(self.at)
+        }
+
+        /// A label list after `by`/`without`/`on`/...: its names, or none without one.
+        fn label_list(&mut self) -> Result<Vec<String>, String> {
+            if self.peek() != Some(&Tok::Open) {
+                return Ok(Vec::new());
+            }
+            self.at += 1;
+            let mut names = Vec::new();
+            loop {
+                match self.toks.get(self.at) {
+                    Some(Tok::Close) => {
+                        self.at += 1;
+                        return Ok(names);
+                    }
+                    Some(Tok::Ident(n)) => names.push(n.clone()),
+                    Some(_) => {}
+                    None => return Err("unclosed label list".to_string()),
+                }
+                self.at += 1;
+            }
+        }
+
+        /// `by (...)` or `without (...)` at this point, if any: (is `without`, the labels).
+        fn grouping(&mut self) -> Result<Option<(bool, Vec<String>)>, String> {
+            match self.peek() {
+                Some(Tok::Ident(k)) if k == "by" || k == "without" => {
+                    let without = k == "without";
+                    self.at += 1;
+                    Ok(Some((without, self.label_list()?)))
+                }
+                _ => Ok(None),
+            }
+        }
+
+        /// Reads up to the `)` closing the current level (or the end at the top) and returns
+        /// the raw series read there that no aggregation folded across instances.
+        fn level(&mut self, within: &[String], nested: bool) -> Result<Vec<Unaggregated>, String> {
+            let mut out = Vec::new();
+            while let Some(tok) = self.toks.get(self.at).cloned() {
+                self.at += 1;
+                match tok {
+                    Tok::Close if nested => return Ok(out),
+                    Tok::Close => return Err("unbalanced `)`".to_string()),
+                    Tok::Open => out.extend(self.level(within, true)?),
+                    Tok::Ident(k) if LABEL_LISTS.contains(&k.as_str()) => {
+                        self.label_list()?;
+                    }
+                    Tok::Ident(k) if KEYWORDS.contains(&k.to_ascii_lowercase().as_str()) => {}
+                    Tok::Ident(agg) if AGGREGATIONS.contains(&agg.as_str()) => {
+                        let mut grouping = self.grouping()?;
+                        if self.peek() != Some(&Tok::Open) {
+                            return Err(format!("`{agg}` without its argument"));
+                        }
+                        self.at += 1;
+                        let inner = self.level(within, true)?;
+                        if grouping.is_none() {
+                            grouping = self.grouping()?;
+                        }
+                        let folds_instances = match &grouping {
+                            None => true,
+                            Some((true, labels)) => labels.iter().any(|l| l == "instance"),
+                            Some((false, labels)) => !labels.iter().any(|l| l == "instance"),
+                        };
+                        if !folds_instances {
+                            out.extend(inner);
+                        }
+                    }
+                    Tok::Ident(function) if self.peek() == Some(&Tok::Open) => {
+                        self.at += 1;
+                        let mut inner_within = within.to_vec();
+                        inner_within.push(function);
+                        out.extend(self.level(&inner_within, true)?);
+                    }
+                    Tok::Ident(series) => {
+                        // Its matchers are part of it.
+                        if self.peek() == Some(&Tok::Opaque('{')) {
+                            self.at += 1;
+                        }
+                        // Recorded series are named `level:metric:operation`; raw ones
+                        // have no colon.
+                        if !series.contains(':') {
+                            out.push(Unaggregated {
+                                series,
+                                within: within.to_vec(),
+                            });
+                        }
+                    }
+                    Tok::Opaque('{') => out.push(Unaggregated {
+                        series: "{...}".to_string(),
+                        within: within.to_vec(),
+                    }),
+                    Tok::Opaque(_) | Tok::Other => {}
+                }
+            }
+            if nested {
+                return Err("unclosed `(`".to_string());
+            }
+            Ok(out)
+        }
+    }
+
+    /// The raw series `expr` reads outside any aggregation that folds `instance` away: `sum`,
+    /// `max`, ... with no grouping, with `without (instance, ...)`, or with a `by (...)` that
+    /// leaves `instance` out. A series with a `:` in its name is a recorded one (aggregated by
+    /// its own rule) and is not listed. Shallow: it knows PromQL's shape, not its types.
+    pub fn unaggregated(expr: &str) -> Result<Vec<Unaggregated>, String> {
+        let mut r = Reader {
+            toks: lex(expr)?,
+            at: 0,
+        };
+        r.level(&[], false)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn raw(expr: &str) -> Vec<String> {
+            match unaggregated(expr) {
+                Ok(found) => found
+                    .into_iter()
+                    .map(|u| {
+                        if u.within.is_empty() {
+                            u.series
+                        } else {
+                            format!("{} in {}", u.series, u.within.join("/"))
+                        }
+                    })
+                    .collect(),
+                Err(e) => vec![format!("error: {e}")],
+            }
+        }
+
+        #[test]
+        fn what_aggregates_and_what_does_not() {
+            let none: Vec<String> = Vec::new();
+            for ok in [
+                "sum without (instance) (rate(x_total[5m]))",
+                "sum without (instance, a, b) (rate(x_total{a=~\"b|c\"}[5m]))",
+                "sum(rate(x[5m])) by (le)",
+                "histogram_quantile(0.95, sum by (le) (rate(x_bucket[$__rate_interval])))",
+                "max by (p) (x)",
+                "max(x)",
+                "job:x:rate5m / sum without (a) (job_a:x:rate5m)",
+                "deriv(job_p:x:max[5m])",
+                "group by (job) (present_over_time(x[1h]))",
+                "count(x) > 3",
+            ] {
+                assert_eq!(raw(ok), none, "{ok}");
+            }
+            assert_eq!(raw("rate(x_total[5m])"), ["x_total in rate"]);
+            assert_eq!(raw("sum by (instance) (x)"), ["x"]);
+            assert_eq!(raw("sum without (job) (x)"), ["x"]);
+            assert_eq!(raw("topk(3, x)"), ["x in topk"]);
+            assert_eq!(
+                raw("up == 0 and on (job) group by (job) (x)"),
+                ["up"],
+                "the label list of `on` is no series"
+            );
+            assert_eq!(raw("absent(x)"), ["x in absent"]);
+            assert_eq!(raw("{__name__=\"x\"}"), ["{...}"]);
+            assert_eq!(
+                raw("x{a=\"(\"} + sum(y)"),
+                ["x"],
+                "parentheses in a matcher are text"
+            );
+            assert_eq!(raw("sum(x"), ["error: unclosed `(`"]);
+            assert_eq!(raw("sum x"), ["error: `sum` without its argument"]);
+            assert_eq!(raw("sum(x))"), ["error: unbalanced `)`"]);
+        }
     }
 }
