@@ -83,6 +83,10 @@ pub struct ServeOptions {
     pub config: Option<PathBuf>,
     /// Milliseconds between workload ticks.
     pub tick_ms: u64,
+    /// Answer the demo API's `GET /v1/orgs` with 500, so this replica records server errors
+    /// (`trc_http_requests_total{status="5xx"}`): how a test forces an error-ratio alert on
+    /// one replica of several.
+    pub server_errors: bool,
 }
 
 /// The default listen address.
@@ -183,13 +187,21 @@ impl HttpMetrics for ControlPlaneHttp {
     }
 }
 
-/// The demo API: a few of the control plane's routes.
-fn demo_app() -> axum::Router {
+/// The demo API: a few of the control plane's routes. With `server_errors`, `GET /v1/orgs`
+/// fails with 500.
+fn demo_app(server_errors: bool) -> axum::Router {
     use axum::routing::{get, post};
+    let list_orgs = move || async move {
+        if server_errors {
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "{}\n")
+        } else {
+            (axum::http::StatusCode::OK, "[]\n")
+        }
+    };
     axum::Router::new()
         .route(
             "/v1/orgs",
-            get(|| async { "[]\n" }).post(|| async { (axum::http::StatusCode::CREATED, "{}\n") }),
+            get(list_orgs).post(|| async { (axum::http::StatusCode::CREATED, "{}\n") }),
         )
         .route("/v1/orgs/{org_id}", get(|| async { "{}\n" }))
         .route(
@@ -565,7 +577,7 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
     };
     // The middleware measures the control plane's API (its routes and the 404s of unknown
     // paths), not the scrapes of /metrics, which is mounted after the layer.
-    let api = demo_app()
+    let api = demo_app(opts.server_errors)
         // The 404 of an unknown path is the API's too: an explicit fallback, so the layer
         // wraps it and the merge below keeps it.
         .fallback(|| async { axum::http::StatusCode::NOT_FOUND })

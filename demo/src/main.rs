@@ -53,6 +53,10 @@ struct ServeArgs {
     /// Milliseconds between ticks of the simulated workload.
     #[arg(long, value_name = "MS", default_value_t = 200)]
     tick_ms: u64,
+    /// Answer the demo API's GET /v1/orgs with 500 (this replica then records server
+    /// errors: how a test forces an error-ratio alert on one replica).
+    #[arg(long)]
+    server_errors: bool,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +97,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         trusted_cidrs: args.trusted_cidr,
         config: args.config,
         tick_ms: args.tick_ms,
+        server_errors: args.server_errors,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
