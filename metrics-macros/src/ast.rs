@@ -23,25 +23,115 @@ pub struct FamilyInput {
     pub histogram: Flag,
     /// Not a kind of this DSL: parsed so the derive can say why (see `valid::family`).
     pub summary: Flag,
+    #[darling(default, with = quoted)]
     pub name: Option<LitStr>,
+    #[darling(default, with = quoted)]
     pub unit: Option<LitStr>,
     pub buckets: Option<Expr>,
+    #[darling(default, with = whole_number)]
     pub max_series: Option<LitInt>,
+    #[darling(default, with = quoted)]
     pub component: Option<LitStr>,
     /// A naming deviation (R3/R4 suffix rules) with its reason.
+    #[darling(default, with = quoted)]
     pub allow: Option<LitStr>,
     /// A deviation from a specification recorded for the docs, with every rule still checked.
     #[darling(multiple)]
     pub deviation: Vec<LitStr>,
     /// `alpha`, `beta` or `stable` (default `alpha`, as Kubernetes does).
+    #[darling(default, with = quoted)]
     pub stability: Option<LitStr>,
     /// The version since which the family is deprecated.
+    #[darling(default, with = quoted)]
     pub deprecated_since: Option<LitStr>,
     /// What the family means to generated rules and dashboards (R15): `lag`, `spikes`, ...
+    #[darling(default, with = quoted)]
     pub role: Option<LitStr>,
     /// `native` or `native(schema = 3, zero_threshold = 1e-9, max_buckets = 160, range = [..])`:
     /// a native (exponential) histogram, beside classic buckets when `buckets` is given too.
     pub native: Option<SpannedValue<Override<NativeAttr>>>,
+}
+
+/// What a key of `#[metric(...)]` looks like when written right, for the messages below.
+fn example(key: &str) -> &'static str {
+    match key {
+        "name" => "name = \"app_requests_total\"",
+        "unit" => "unit = \"seconds\"",
+        "component" => "component = \"api\"",
+        "allow" => "allow = \"why the name deviates\"",
+        "stability" => "stability = \"beta\"",
+        "deprecated_since" => "deprecated_since = \"1.2.0\"",
+        "role" => "role = \"in_flight\"",
+        "max_series" => "max_series = 5000",
+        _ => "key = \"...\"",
+    }
+}
+
+/// The value of `key = "..."`, with a message that says how to write it when it is not a
+/// string literal (darling's is "Unexpected type `path`" for `unit = seconds`).
+fn quoted(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
+    let key = meta
+        .path()
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let mut value = match meta {
+        syn::Meta::NameValue(nv) => &nv.value,
+        _ => {
+            return Err(darling::Error::custom(format!(
+                "`{key}` needs a value in quotes: `{}`",
+                example(&key)
+            ))
+            .with_span(meta));
+        }
+    };
+    while let Expr::Group(g) = value {
+        value = &g.expr;
+    }
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(Some(s.clone())),
+        other => Err(darling::Error::custom(format!(
+            "`{key}` takes a string in quotes: `{}`",
+            example(&key)
+        ))
+        .with_span(other)),
+    }
+}
+
+/// The value of `key = 5000`, with a message that says how to write it otherwise.
+fn whole_number(meta: &syn::Meta) -> darling::Result<Option<LitInt>> {
+    let key = meta
+        .path()
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let mut value = match meta {
+        syn::Meta::NameValue(nv) => &nv.value,
+        _ => {
+            return Err(darling::Error::custom(format!(
+                "`{key}` needs a value: `{}`",
+                example(&key)
+            ))
+            .with_span(meta));
+        }
+    };
+    while let Expr::Group(g) = value {
+        value = &g.expr;
+    }
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => Ok(Some(i.clone())),
+        other => Err(darling::Error::custom(format!(
+            "`{key}` takes a whole number: `{}`",
+            example(&key)
+        ))
+        .with_span(other)),
+    }
 }
 
 /// The items of `native(...)`, each kept as written so an error points at it.

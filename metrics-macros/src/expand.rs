@@ -347,6 +347,9 @@ fn family_doc(f: &Family<'_>, seconds: bool) -> String {
         d.push_str(&format!(" of {u}"));
     }
     d.push_str(&format!(" (stability: {}).", f.stability));
+    if f.kind == Kind::Counter && f.unit.as_deref() == Some("seconds") {
+        d.push_str(" It counts fractions of a second: `inc_by(0.25)`.");
+    }
     if let Some(v) = &f.deprecated_since {
         d.push_str(&format!(" Deprecated since {v}."));
     }

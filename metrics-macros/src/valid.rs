@@ -4,9 +4,10 @@
 //! missing doc comment, a data-carrying variant, an empty waiver reason). All errors of one
 //! declaration are collected and reported together.
 //!
-//! R8 (bounded label types), R9 (series budget) and R11's waiver (a capped type) need type
-//! information and are enforced by the generated code (a trait bound spanned on the field
-//! type, const assertions).
+//! R8 (bounded label types), R9 (series budget), R12 on bucket constants and R11's waiver (a
+//! capped type) need type information or values only the compiler sees, and are enforced by
+//! the generated code (one trait obligation per label type, spanned on it; const assertions
+//! spanned on the struct, the `buckets` expression and the field type).
 
 use metrics_policy::{
     FamilyRole, MetricKind as Kind, NativeDeclaration, NativePart, NativeSpec, Rule, Stability,

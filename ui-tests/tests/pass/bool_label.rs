@@ -1,5 +1,7 @@
 //! `bool` is a bounded label type: `false` and `true`.
 
+#![deny(warnings)]
+
 use metrics_runtime::{LabelValue, MetricFamily};
 
 /// Cache lookups, by whether they hit.

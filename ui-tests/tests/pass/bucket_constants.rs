@@ -1,6 +1,8 @@
 //! Buckets from a named constant and from a const expression in the attribute: the helpers
 //! are `const fn`s, the descriptor holds the computed bounds, and storage is sized by them.
 
+#![deny(warnings)]
+
 use metrics_runtime::{MetricFamily, buckets};
 
 /// 5 ms to 2.56 s, doubling.

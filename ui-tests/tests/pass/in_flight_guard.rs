@@ -1,5 +1,7 @@
 //! `track()` on a gauge: one more now, one less when the guard is dropped, on every path.
 
+#![deny(warnings)]
+
 use metrics_runtime::{LabelValue, MetricFamily};
 
 /// Which queue.
