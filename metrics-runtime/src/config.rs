@@ -68,7 +68,7 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Who may read the metrics endpoint (the gate of seed 002: token and/or trusted networks,
+/// Who may read the metrics endpoint (the gate: token and/or trusted networks,
 /// both required when both are set; neither means the endpoint is not served unless the
 /// network is declared trusted).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

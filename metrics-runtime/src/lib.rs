@@ -65,7 +65,7 @@ pub use capped::{CappedInfo, MAX_VALUE_BYTES, OVERFLOW_VALUE};
 pub use collector::FamilyCollector;
 pub use component::Component;
 #[cfg(feature = "config")]
-pub use config::{AuthConfig, ConfigError, MetricsConfig};
+pub use config::{AuthConfig, ConfigError, LimitsConfig, MetricsConfig};
 pub use created::process_start_seconds;
 pub use descriptor::{FamilyDescriptor, FamilyRole, MetricKind, NativeSpec, Stability};
 pub use encode::Format;

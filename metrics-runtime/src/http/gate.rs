@@ -51,7 +51,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -
     Some(client)
 }
 
-/// The gate of seed 002: the source must be inside a trusted CIDR when CIDRs are set, and the
+/// The gate: the source must be inside a trusted CIDR when CIDRs are set, and the
 /// bearer token must match (constant-time) when a token is set; both when both are.
 pub fn authorize(
     auth: &AuthConfig,
