@@ -1,12 +1,12 @@
 //! The `/metrics` route: the gate first, whatever the method, then the exposition in the
-//! format the scraper asks for.
+//! format the scraper asks for (`Accept`), compressed as it asks (`Accept-Encoding`).
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodFilter;
 
@@ -46,23 +46,171 @@ async fn metrics_handler(endpoint: Arc<Endpoint>, req: Request) -> Response {
             "the metrics endpoint answers GET and HEAD\n",
         )
             .into_response(),
-        Ok(()) => {
-            let accept = req
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok());
-            let format = endpoint.registry.format_for(Format::negotiate(accept));
-            let body = endpoint.registry.encode_as(format);
+        Ok(()) => exposition(&endpoint.registry, req.headers()),
+    }
+}
+
+/// What the response depends on besides the path: caches and proxies must key on both.
+const VARY: HeaderValue = HeaderValue::from_static("Accept, Accept-Encoding");
+
+/// The answer past the gate: the registry's exposition in the format `Accept` asks for (that
+/// the registry can write), in the content coding `Accept-Encoding` asks for.
+fn exposition(registry: &Registry, headers: &HeaderMap) -> Response {
+    // Decided before encoding, so a request no coding can satisfy costs no encode.
+    let Some(coding) = Coding::negotiate(
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("")),
+    ) else {
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            [(header::VARY, VARY)],
+            "no content coding that Accept-Encoding accepts is available\n",
+        )
+            .into_response();
+    };
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let format = registry.format_for(Format::negotiate(accept));
+    respond(format, coding, coding.apply(registry.encode(format)))
+}
+
+/// The response of a body encoded in `format` and then in `coding`, or 500 when the coding
+/// failed: nothing of the exposition leaks into that answer, only a status and a fixed line.
+fn respond(format: Format, coding: Coding, body: std::io::Result<Vec<u8>>) -> Response {
+    let Ok(body) = body else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the exposition could not be compressed\n",
+        )
+            .into_response();
+    };
+    let mut response = (
+        [
             (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(format.content_type()),
-                )],
-                body,
-            )
-                .into_response()
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (header::VARY, VARY),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(name) = coding.header() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    response
+}
+
+/// A content coding of the response body (RFC 9110 section 8.4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    /// The body as encoded.
+    Identity,
+    /// gzip (feature `gzip`), at the fastest level: a scrape is written once and read once, so
+    /// time matters more than the last percent of size (the catalog's text scrape shrinks to
+    /// under a tenth at level 1, see `BENCHMARKS.md`).
+    Gzip,
+}
+
+impl Coding {
+    /// The coding an `Accept-Encoding` header asks for (its values, for a header sent more than
+    /// once), as RFC 9110 section 12.5.3 reads it: the available coding of the highest weight
+    /// (`q`, default 1), gzip on a tie with identity; `*` weighs every coding the header does
+    /// not name, identity included; identity is acceptable unless `identity;q=0`, or `*;q=0`
+    /// without an `identity` entry, refuses it, and is then what a client that named no
+    /// available coding gets. No header: identity (a client that did not ask may not decode).
+    /// An entry whose weight cannot be read (not a number from 0 to 1) is ignored. `None` when
+    /// nothing available is acceptable: 406.
+    fn negotiate<'a>(values: impl Iterator<Item = &'a str>) -> Option<Coding> {
+        let (mut gzip, mut identity, mut star): (Option<f64>, Option<f64>, Option<f64>) =
+            (None, None, None);
+        for entry in values.flat_map(|v| v.split(',')) {
+            let mut parts = entry.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            if name.is_empty() {
+                continue;
+            }
+            let mut q = Some(1.0);
+            for param in parts {
+                if let Some((k, v)) = param.split_once('=')
+                    && k.trim().eq_ignore_ascii_case("q")
+                {
+                    q = v
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|q| (0.0..=1.0).contains(q));
+                }
+            }
+            let Some(q) = q else { continue };
+            let slot = if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+                &mut gzip
+            } else if name.eq_ignore_ascii_case("identity") {
+                &mut identity
+            } else if name == "*" {
+                &mut star
+            } else {
+                continue;
+            };
+            *slot = Some(slot.map_or(q, |old: f64| old.max(q)));
+        }
+        let gzip = if cfg!(feature = "gzip") {
+            gzip.or(star).unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        // Identity named by no entry is acceptable, below every coding the client did name.
+        let identity = identity.or(star).unwrap_or(f64::MIN_POSITIVE);
+        if gzip > 0.0 && gzip >= identity {
+            Some(Coding::Gzip)
+        } else if identity > 0.0 {
+            Some(Coding::Identity)
+        } else {
+            None
         }
     }
+
+    /// The `Content-Encoding` value, if any.
+    fn header(self) -> Option<&'static str> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some("gzip"),
+        }
+    }
+
+    /// `body` in this coding.
+    fn apply(self, body: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        match self {
+            Coding::Identity => Ok(body),
+            Coding::Gzip => gzip(&body),
+        }
+    }
+}
+
+/// `body` gzipped at level 1 (flate2 on zlib-rs). Writing into a `Vec` does not fail; the
+/// error is passed on all the same, never unwrapped.
+#[cfg(feature = "gzip")]
+fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    // A text scrape shrinks to about a twelfth: start there, grow if need be.
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 8 + 64),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(body)?;
+    encoder.finish()
+}
+
+/// Without the feature, [`Coding::negotiate`] never picks gzip.
+#[cfg(not(feature = "gzip"))]
+fn gzip(_body: &[u8]) -> std::io::Result<Vec<u8>> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "built without the `gzip` feature",
+    ))
 }
 
 /// The metrics route at `config.path`, behind its gate, for every method (the gate answers
@@ -136,4 +284,125 @@ pub fn mount(
             ),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(header: &str) -> Option<Coding> {
+        Coding::negotiate(std::iter::once(header))
+    }
+
+    /// What the build can pick for a request that asks for gzip.
+    const GZIP: Coding = if cfg!(feature = "gzip") {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    };
+
+    #[test]
+    fn accept_encoding_as_clients_send_it() {
+        // No header: identity, whatever is available.
+        assert_eq!(
+            Coding::negotiate(std::iter::empty()),
+            Some(Coding::Identity)
+        );
+        // Prometheus (every version) and curl --compressed.
+        assert_eq!(coding("gzip"), Some(GZIP));
+        assert_eq!(coding("deflate, gzip, br, zstd"), Some(GZIP));
+        assert_eq!(coding("GZip"), Some(GZIP));
+        assert_eq!(coding("x-gzip"), Some(GZIP));
+        // An empty value asks for no coding.
+        assert_eq!(coding(""), Some(Coding::Identity));
+        assert_eq!(coding("br, zstd"), Some(Coding::Identity));
+        // The header sent twice: both lines count.
+        assert_eq!(
+            Coding::negotiate(["identity;q=0.5", "gzip;q=0.9"].into_iter()),
+            Some(GZIP)
+        );
+    }
+
+    #[test]
+    fn weights_are_honoured() {
+        assert_eq!(coding("gzip;q=0"), Some(Coding::Identity));
+        assert_eq!(coding("gzip; q=0.000"), Some(Coding::Identity));
+        assert_eq!(coding("gzip;q=0.5"), Some(GZIP));
+        // Identity named above gzip wins; on a tie gzip does.
+        assert_eq!(coding("gzip;q=0.5, identity"), Some(Coding::Identity));
+        assert_eq!(coding("gzip, identity"), Some(GZIP));
+        assert_eq!(coding("gzip;q=0.4, identity;q=0.4"), Some(GZIP));
+        // `*` weighs what is not named, identity included.
+        assert_eq!(coding("*"), Some(GZIP));
+        assert_eq!(coding("*;q=0.2, identity"), Some(Coding::Identity));
+        assert_eq!(coding("gzip;q=0, *"), Some(Coding::Identity));
+        // A weight that is not a number from 0 to 1 drops its entry, never the request.
+        assert_eq!(coding("gzip;q=2"), Some(Coding::Identity));
+        assert_eq!(coding("gzip;q=abc"), Some(Coding::Identity));
+        assert_eq!(coding("gzip;q=NaN"), Some(Coding::Identity));
+        assert_eq!(coding("identity;q=-1"), Some(Coding::Identity));
+        assert_eq!(coding(" , ;q=1, gzip;level=9"), Some(GZIP));
+    }
+
+    #[test]
+    fn refused_identity_leaves_gzip_or_nothing() {
+        let gzip_or_none = cfg!(feature = "gzip").then_some(Coding::Gzip);
+        assert_eq!(coding("identity;q=0, gzip"), gzip_or_none);
+        assert_eq!(coding("*;q=0, gzip;q=0.1"), gzip_or_none);
+        assert_eq!(coding("*;q=0"), None);
+        assert_eq!(coding("identity;q=0"), None);
+        assert_eq!(coding("gzip;q=0, identity;q=0"), None);
+        // `*;q=0` with identity named keeps identity.
+        assert_eq!(coding("*;q=0, identity"), Some(Coding::Identity));
+    }
+
+    #[test]
+    #[cfg(feature = "gzip")]
+    fn gzip_round_trips() {
+        use std::io::Read as _;
+        let body = b"# TYPE x_total counter\nx_total 1\n".repeat(1000);
+        let zipped = Coding::Gzip.apply(body.clone()).unwrap();
+        assert!(zipped.len() * 20 < body.len(), "{} bytes", zipped.len());
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(zipped.as_slice())
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, body);
+        assert_eq!(Coding::Identity.apply(body.clone()).unwrap(), body);
+    }
+
+    #[test]
+    #[cfg(not(feature = "gzip"))]
+    fn without_the_feature_gzip_is_never_applied() {
+        assert!(Coding::Gzip.apply(vec![1, 2, 3]).is_err());
+        assert_eq!(Coding::Identity.apply(vec![1, 2, 3]).unwrap(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_coding_error_is_a_500_without_the_body() {
+        let failed = respond(
+            Format::Text,
+            Coding::Gzip,
+            Err(std::io::Error::other("the encoder failed")),
+        );
+        assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(failed.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(
+            failed.headers().get(header::CONTENT_TYPE),
+            Some(&HeaderValue::from_static("text/plain; charset=utf-8"))
+        );
+        let ok = respond(Format::Protobuf, Coding::Gzip, Ok(vec![1, 2, 3]));
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(
+            ok.headers().get(header::CONTENT_ENCODING),
+            Some(&HeaderValue::from_static("gzip"))
+        );
+        assert_eq!(
+            ok.headers().get(header::CONTENT_TYPE),
+            Some(&HeaderValue::from_static(
+                crate::encode::PROTOBUF_CONTENT_TYPE
+            ))
+        );
+        assert_eq!(ok.headers().get(header::VARY), Some(&VARY));
+    }
 }
