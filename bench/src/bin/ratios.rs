@@ -155,7 +155,57 @@ fn paired_native(dir: &Path) -> Option<serde_json::Value> {
     serde_json::from_str(&text).ok()
 }
 
-fn targets(m: &Medians, paired: Option<&serde_json::Value>, native: Option<&serde_json::Value>) {
+/// A JSON file the scrape bench writes beside criterion's results.
+fn read_json(dir: &Path, path: &str) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join(path)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The gzip targets of issue 14: wire bytes of a gzipped scrape of the catalog against the
+/// uncompressed body (`scrape_gzip/wire.json`), and the paired time ratio
+/// (`scrape_gzip/paired.json`).
+fn gzip_rows(wire: Option<&serde_json::Value>, paired: Option<&serde_json::Value>) {
+    if let Some(p) = paired
+        && let (Some(r), Some(lo), Some(hi), Some(n)) = (
+            p["ratio_median"].as_f64(),
+            p["ratio_p25"].as_f64(),
+            p["ratio_p75"].as_f64(),
+            p["rounds"].as_u64(),
+        )
+    {
+        let met = if r <= 3.0 { "yes" } else { "**no**" };
+        println!(
+            "| the same, paired: median of {n} per-round ratios of 20 encode-then-gzips to 20 encodes, back to back in alternating order (quartiles {lo:.2}x..{hi:.2}x) | {r:.2}x | ≤ 3.0x | {met} |"
+        );
+    }
+    if let Some(w) = wire
+        && let (Some(t), Some(tg), Some(p), Some(pg)) = (
+            w["text"].as_f64(),
+            w["text_gzip"].as_f64(),
+            w["protobuf"].as_f64(),
+            w["protobuf_gzip"].as_f64(),
+        )
+    {
+        let r = tg / t;
+        let met = if r <= 0.15 { "yes" } else { "**no**" };
+        println!(
+            "| gzip scrape of the catalog (text): wire bytes vs the uncompressed body ({tg} of {t} bytes) (issue 14) | {r:.3}x | ≤ 0.15x | {met} |"
+        );
+        let r = pg / p;
+        let met = if r <= 0.15 { "yes" } else { "**no**" };
+        println!(
+            "| the same in protobuf, as Prometheus scrapes with native histograms ({pg} of {p} bytes) | {r:.3}x | ≤ 0.15x | {met} |"
+        );
+    }
+}
+
+fn targets(
+    m: &Medians,
+    paired: Option<&serde_json::Value>,
+    native: Option<&serde_json::Value>,
+    gzip_wire: Option<&serde_json::Value>,
+    gzip_paired: Option<&serde_json::Value>,
+) {
     let list = [
         Target {
             what: "labelled increment (3 enum labels) vs bare `AtomicU64::fetch_add`",
@@ -221,6 +271,13 @@ fn targets(m: &Medians, paired: Option<&serde_json::Value>, native: Option<&serd
             per_series: false,
         },
         Target {
+            what: "encode then gzip (level 1) of the catalog's text scrape vs its encode (issue 14)",
+            num: "scrape_gzip/encode_gzip",
+            den: "scrape_gzip/encode",
+            limit: 3.0,
+            per_series: false,
+        },
+        Target {
             what: "encode linear in series: time per series at 100k ÷ at 10k",
             num: "encode_scaling/ours/100000",
             den: "encode_scaling/ours/10000",
@@ -256,6 +313,9 @@ fn targets(m: &Medians, paired: Option<&serde_json::Value>, native: Option<&serd
                 "| the same, paired: median of {n} per-round ratios of 1M observations each, back to back in alternating order (quartiles {lo:.2}x..{hi:.2}x) | {r:.2}x | ≤ {:.1}x | {met} |",
                 t.limit
             );
+        }
+        if t.num == "scrape_gzip/encode_gzip" {
+            gzip_rows(gzip_wire, gzip_paired);
         }
         if t.num == "same_series_2_threads/ours"
             && let Some(p) = paired
@@ -295,7 +355,13 @@ fn main() {
         );
         std::process::exit(1);
     }
-    targets(&m, paired(&dir).as_ref(), paired_native(&dir).as_ref());
+    targets(
+        &m,
+        paired(&dir).as_ref(),
+        paired_native(&dir).as_ref(),
+        read_json(&dir, "scrape_gzip/wire.json").as_ref(),
+        read_json(&dir, "scrape_gzip/paired.json").as_ref(),
+    );
     group_table(
         &m,
         "counter_3_labels",
@@ -344,5 +410,11 @@ fn main() {
         "scrape_catalog",
         "encode_only",
         "A full `GET /metrics` of the catalog over loopback (axum, auth gate, HTTP metrics layer, kept-alive connection) and the same registry's `encode_text()` alone.",
+    );
+    group_table(
+        &m,
+        "scrape_gzip",
+        "encode",
+        "The catalog's scrape compressed as the `/metrics` route compresses it (gzip, flate2 on zlib-rs, level 1): the encode alone and then gzipped, in text and in protobuf, each into a fresh buffer as the route does; and the scrape over loopback as text, gzipped text, and gzipped protobuf (what Prometheus asks for with native histograms).",
     );
 }
