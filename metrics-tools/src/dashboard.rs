@@ -103,17 +103,20 @@ pub fn queries(f: &Family) -> Vec<(String, String)> {
         Kind::Histogram => QUANTILES
             .iter()
             .map(|(name, q)| {
-                let expr = if f.native.is_some() {
-                    // The native series, one per label set: summed as whole histograms.
-                    format!(
-                        "histogram_quantile({q}, sum(rate({}[$__rate_interval])))",
-                        f.name
-                    )
-                } else {
-                    format!(
-                        "histogram_quantile({q}, sum by (le) (rate({}_bucket[$__rate_interval])))",
-                        f.name
-                    )
+                let native = format!(
+                    "histogram_quantile({q}, sum(rate({}[$__rate_interval])))",
+                    f.name
+                );
+                let classic = format!(
+                    "histogram_quantile({q}, sum by (le) (rate({}_bucket[$__rate_interval])))",
+                    f.name
+                );
+                // The native series where Prometheus stores them (protobuf scrapes), the
+                // classic buckets otherwise; a family with both reads whichever exists.
+                let expr = match (f.native.is_some(), f.buckets.is_empty()) {
+                    (true, true) => native,
+                    (true, false) => format!("{native} or {classic}"),
+                    (false, _) => classic,
                 };
                 (expr, name.to_string())
             })

@@ -16,7 +16,7 @@
 //! | counter | `<level>:<name>:rate5m`, the per-second rate by every label (`<name>` without `_total`) |
 //! | counter without a unit, or histogram, with declared error values ([`error_split`]) | `job:<name>_errors:rate5m` and `job:<name>_errors:ratio_rate5m`, errors over all outcomes |
 //! | histogram | `<level>:<name>_bucket:rate5m`, then `job:<name>:p50_rate5m`, `p95`, `p99` (and per label set when a family has at most [`QUANTILES_PER_SET_MAX`] label sets) |
-//! | native histogram (alone or with classic buckets) | `<level>:<name>:rate5m` over the native series (`rate(<name>[5m])`, no `_bucket`, no `le`), then the same quantiles from it |
+//! | native histogram | `<level>:<name>:rate5m` over the native series (`rate(<name>[5m])`, no `_bucket`, no `le`), then the same quantiles from it; with classic buckets too, both rates and each quantile as `native or classic`, so the rules hold whether Prometheus scrapes protobuf (native) or text (classic) |
 //! | histogram with declared error values no counter of its component carries | `<level>:<stem>:rate5m` from `_count` (`<stem>` is the name without its unit: `pay_charge` from `pay_charge_seconds`), so its errors get a ratio too |
 //! | gauge with role `lag` | `<level>:<name>:max` and `<level>:<name>:deriv5m` |
 //! | gauge with role `position` | `<level>:<name>:max` |
@@ -446,40 +446,53 @@ fn target_rules(c: &Component, alerts: &mut Vec<Rule>) {
 }
 
 fn histogram_rules(f: &Family, labels: &[&str], lvl: &str, recording: &mut Vec<Rule>) {
-    // A native histogram (alone or beside classic buckets) is one series per label set, named
-    // as declared, which Prometheus stores instead of the `_bucket` series when it scrapes
-    // protobuf with native histograms enabled: rates and quantiles read it, without `le`.
-    let buckets = if f.native.is_some() {
+    // What a Prometheus stores depends on how it scrapes: classic buckets are `_bucket` series
+    // with `le`; a native histogram is one series per label set, named as declared, stored
+    // instead of the `_bucket` series when Prometheus scrapes protobuf with native histograms
+    // enabled. A family with both gets both rates, and quantiles from whichever exists
+    // (`native or classic`), so the rules hold for either kind of scraper.
+    let mut sources: Vec<String> = Vec::new();
+    if f.native.is_some() {
         let rate = format!("{lvl}:{}:rate5m", f.name);
         recording.push(record(
             rate.clone(),
             format!("sum without (instance) (rate({}[5m]))", f.name),
         ));
-        rate
-    } else {
+        sources.push(rate);
+    }
+    if f.native.is_none() || !f.buckets.is_empty() {
         let buckets = format!("{lvl}:{}_bucket:rate5m", f.name);
         recording.push(record(
             buckets.clone(),
             format!("sum without (instance) (rate({}_bucket[5m]))", f.name),
         ));
-        buckets
-    };
-    let job_buckets = if labels.is_empty() {
-        buckets.clone()
-    } else {
-        format!("sum without ({}) ({buckets})", labels.join(", "))
+        sources.push(buckets);
+    }
+    let quantile = |q: f64, by_job: bool| -> String {
+        sources
+            .iter()
+            .map(|source| {
+                let input = if by_job && !labels.is_empty() {
+                    format!("sum without ({}) ({source})", labels.join(", "))
+                } else {
+                    source.clone()
+                };
+                format!("histogram_quantile({q}, {input})")
+            })
+            .collect::<Vec<_>>()
+            .join(" or ")
     };
     for (name, q) in QUANTILES {
         recording.push(record(
             format!("job:{}:{name}_rate5m", f.name),
-            format!("histogram_quantile({q}, {job_buckets})"),
+            quantile(*q, true),
         ));
     }
     if !labels.is_empty() && f.label_sets <= QUANTILES_PER_SET_MAX {
         for (name, q) in QUANTILES {
             recording.push(record(
                 format!("{lvl}:{}:{name}_rate5m", f.name),
-                format!("histogram_quantile({q}, {buckets})"),
+                quantile(*q, false),
             ));
         }
     }
@@ -1080,6 +1093,22 @@ mod tests {
             zero_threshold: 1e-9,
             max_buckets: 160,
         });
+        // With classic buckets too: both rates, and each quantile from whichever exists.
+        let both = groups(&[&component(vec![h.clone()])]);
+        let both: Vec<String> = both
+            .iter()
+            .flat_map(|g| g.rules.iter())
+            .map(|r| r.expr().to_string())
+            .collect();
+        assert!(
+            both.contains(
+                &"sum without (instance) (rate(pay_latency_seconds_bucket[5m]))".to_string()
+            ),
+            "{both:#?}"
+        );
+        assert!(both.contains(&"histogram_quantile(0.95, sum without (route) (job_route:pay_latency_seconds:rate5m)) or histogram_quantile(0.95, sum without (route) (job_route:pay_latency_seconds_bucket:rate5m))".to_string()), "{both:#?}");
+        // Native only: the native series alone.
+        h.buckets.clear();
         let groups = groups(&[&component(vec![h])]);
         let exprs: Vec<(String, String)> = groups
             .iter()
