@@ -137,15 +137,6 @@ pub fn config(opts: &ServeOptions) -> Result<MetricsConfig, String> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ControlPlaneHttp;
 
-fn path_template(route: &str) -> PathTemplate {
-    // Axum writes `{param}`, as the catalog's templates do.
-    PathTemplate::VALUES
-        .iter()
-        .copied()
-        .find(|p| p.as_str() == route)
-        .unwrap_or(PathTemplate::Unmatched)
-}
-
 fn method(m: http::HttpMethod) -> HttpMethod {
     match m {
         http::HttpMethod::Get | http::HttpMethod::Head => HttpMethod::Get,
@@ -170,8 +161,10 @@ fn status(code: u16) -> StatusClass {
 impl HttpMetrics for ControlPlaneHttp {
     fn on_request(&self, _method: http::HttpMethod, _route: &str) {}
     fn on_response(&self, o: &HttpObservation<'_>) {
-        let (method, path_template, status) =
-            (method(o.method), path_template(o.route), status(o.status));
+        // Axum writes `{param}`, as the catalog's templates do; a template the catalog does
+        // not declare, and a request no route matched, are `unmatched`.
+        let path_template = o.route_label().unwrap_or(PathTemplate::Unmatched);
+        let (method, status) = (method(o.method), status(o.status));
         HttpRequests {
             method,
             path_template,

@@ -60,6 +60,16 @@ pub trait LabelValue: CopyLabel + Send + Sync + 'static {
     /// The dense index of this value: `0..CARDINALITY`, in declaration order.
     fn index(self) -> usize;
 
+    /// The value whose exposition text is `text`, if the type declares one (a capped label
+    /// declares none up front: make its values with `new`). Maps text from outside, such as a
+    /// router's matched path template, onto the enum without a hand-written table.
+    fn from_value(text: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == text)
+            .and_then(|i| Self::VALUES.get(i).copied())
+    }
+
     /// The value as it appears in the exposition.
     fn as_str(self) -> &'static str {
         Self::value_at(self.index()).unwrap_or("")

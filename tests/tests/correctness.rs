@@ -156,3 +156,41 @@ fn a_capped_label_is_always_in_range_and_never_empty() {
         "{text}"
     );
 }
+
+/// A service's route templates, as its router writes them.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
+#[label(route_templates)]
+pub enum Route {
+    #[label(rename = "/v1/charges")]
+    Charges,
+    #[label(rename = "/v1/charges/{id}")]
+    Charge,
+    Unmatched,
+}
+
+#[test]
+fn a_route_enum_maps_the_matched_template_without_a_hand_written_table() {
+    use metrics_runtime::http::{CoarseMethod, HttpMethod, HttpObservation, UNMATCHED_ROUTE};
+    fn seen(route: &str) -> HttpObservation<'_> {
+        HttpObservation {
+            method: HttpMethod::Head,
+            route,
+            status: 200,
+            duration: std::time::Duration::ZERO,
+            request_bytes: None,
+            response_bytes: None,
+        }
+    }
+    assert_eq!(seen("/v1/charges/{id}").route_label(), Some(Route::Charge));
+    assert_eq!(seen(UNMATCHED_ROUTE).route_label(), Some(Route::Unmatched));
+    // A template the enum does not declare (a route added without its label value) is
+    // counted as unmatched, never as a new series.
+    assert_eq!(seen("/v1/refunds").route_label(), Some(Route::Unmatched));
+    assert_eq!(Route::from_value("/v1/charges"), Some(Route::Charges));
+    assert_eq!(Outcome::from_value("nope"), None);
+    // An enum with no `unmatched` value says so instead of guessing.
+    assert_eq!(seen("/v1/refunds").route_label::<Outcome>(), None);
+    assert_eq!(HttpMethod::Head.coarse(), CoarseMethod::Get);
+    assert_eq!(HttpMethod::Trace.coarse(), CoarseMethod::Other);
+    assert_eq!(<CoarseMethod as LabelValue>::CARDINALITY, 6);
+}

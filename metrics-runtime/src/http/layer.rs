@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, header};
 use futures_util::FutureExt as _;
 
 use super::{HttpMethod, UNMATCHED_ROUTE};
+use crate::LabelValue;
 
 /// One finished request, as the metrics layer saw it.
 #[derive(Debug, Clone)]
@@ -31,6 +32,17 @@ pub struct HttpObservation<'a> {
     pub request_bytes: Option<u64>,
     /// Response body size, known the same way.
     pub response_bytes: Option<u64>,
+}
+
+impl HttpObservation<'_> {
+    /// The route as a label enum whose values are the service's route templates
+    /// (`#[label(route_templates)]`, one variant per template, as the router writes them:
+    /// `/v1/orgs/{org_id}`): the matched template's value, or the enum's `unmatched` value
+    /// for a request no route matched or a template the enum does not declare. `None` only
+    /// when the enum declares neither (give it an `Unmatched` variant).
+    pub fn route_label<R: LabelValue>(&self) -> Option<R> {
+        R::from_value(self.route).or_else(|| R::from_value(UNMATCHED_ROUTE))
+    }
 }
 
 /// Where the HTTP metrics layer records: implement it for your families (a component's

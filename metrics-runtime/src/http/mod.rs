@@ -84,6 +84,44 @@ impl HttpMethod {
     }
 }
 
+impl HttpMethod {
+    /// The method as one of six values, [`CoarseMethod`]: what most services label by.
+    pub const fn coarse(self) -> CoarseMethod {
+        match self {
+            HttpMethod::Get | HttpMethod::Head => CoarseMethod::Get,
+            HttpMethod::Post => CoarseMethod::Post,
+            HttpMethod::Put => CoarseMethod::Put,
+            HttpMethod::Patch => CoarseMethod::Patch,
+            HttpMethod::Delete => CoarseMethod::Delete,
+            _ => CoarseMethod::Other,
+        }
+    }
+}
+
+/// HTTP request method in six values: `HEAD` counts as `get`, and `OPTIONS`, `CONNECT`,
+/// `TRACE` and extension methods as `other`.
+///
+/// Every label combination is exposed from the first scrape, so a label's cardinality
+/// multiplies a family's zero-valued lines: with [`HttpMethod`] (10 values) × 20 route
+/// templates × 5 status classes a counter exposes 1,000 lines for the few dozen series a
+/// service really has; with `CoarseMethod` 600. Label by `HttpMethod` only when the rare
+/// methods matter.
+#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CoarseMethod {
+    /// GET and HEAD.
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// Every other method.
+    Other,
+}
+
 /// HTTP status class, bounded.
 #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatusClass {
