@@ -609,6 +609,10 @@ impl Signals {
 /// get `limits.drain_timeout`), a second at once.
 pub async fn run(opts: ServeOptions) -> Result<(), String> {
     let cfg = config(&opts)?;
+    for warning in MetricsConfig::misspelled_env("METRICS_") {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "metrics-demo: warning: {warning}");
+    }
     let registry = Arc::new(registry(&cfg)?);
     let listen_on = match opts.listen {
         Some(a) => a,

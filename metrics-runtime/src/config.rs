@@ -291,6 +291,26 @@ struct RawLimits {
 
 /// The environment variables read after the prefix. Nothing else in the environment is
 /// looked at, so another program's variable, even one that is not UTF-8, is never an error.
+/// Levenshtein distance between two short ASCII names (insertions, deletions, substitutions).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 const ENV_KEYS: &[&str] = &[
     "ENABLED",
     "PATH",
@@ -645,6 +665,46 @@ impl MetricsConfig {
         self.with_vars(prefix, ours)
     }
 
+    /// Environment variables under `prefix` that this library does not read but that are one
+    /// or two typing mistakes away from one it does (`METRICS_AUTH_TOKN`), each with the name it
+    /// probably meant. Unknown variables are otherwise ignored, since a prefix may be shared
+    /// with the application's own settings, so a misspelled token would silently leave the
+    /// endpoint without one: print these at startup.
+    pub fn misspelled_env(prefix: &str) -> Vec<String> {
+        Self::misspelled_vars(prefix, std::env::vars_os().map(|(k, _)| k))
+    }
+
+    /// [`MetricsConfig::misspelled_env`] over any list of names (for tests).
+    pub fn misspelled_vars<I: IntoIterator<Item = std::ffi::OsString>>(
+        prefix: &str,
+        names: I,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        for name in names {
+            let Some(name) = name.to_str() else { continue };
+            let Some(key) = name.strip_prefix(prefix) else {
+                continue;
+            };
+            if key.len() < 4 || ENV_KEYS.contains(&key) {
+                continue;
+            }
+            if let Some(meant) = ENV_KEYS
+                .iter()
+                .map(|k| (edit_distance(key, k), k))
+                .filter(|(d, _)| *d <= 2)
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, k)| k)
+            {
+                out.push(format!(
+                    "`{}` is not a variable this library reads; did you mean `{prefix}{meant}`?",
+                    quoted(name)
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// Applies variables as [`MetricsConfig::with_env`] does, from any list (for tests).
     pub fn with_vars<I: IntoIterator<Item = (String, String)>>(
         mut self,
@@ -804,6 +864,27 @@ impl MetricsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelled_variable_is_named_with_what_it_meant() {
+        let names = [
+            "METRICS_AUTH_TOKN",
+            "METRICS_AUTH_TOKEN",
+            "METRICS_PATHH",
+            "METRICS_SOMETHING_ELSE_ENTIRELY",
+            "OTHER_AUTH_TOKN",
+        ]
+        .map(std::ffi::OsString::from);
+        let warnings = MetricsConfig::misspelled_vars("METRICS_", names);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("`METRICS_AUTH_TOKN`")
+                && warnings[0].contains("`METRICS_AUTH_TOKEN`")
+        );
+        assert!(warnings[1].contains("`METRICS_PATHH`") && warnings[1].contains("`METRICS_PATH`"));
+        assert_eq!(edit_distance("AUTH_TOKN", "AUTH_TOKEN"), 1);
+        assert_eq!(edit_distance("", "ABC"), 3);
+    }
 
     #[test]
     fn file_and_env() {
