@@ -444,6 +444,13 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let claim = format!("__metrics_family_name__{}", f.name);
+    // OpenMetrics names a counter family without its `_total`: a counter `x_total` and a gauge
+    // `x` would be two families `x`. Each family also claims its OpenMetrics family name.
+    let om_name = match f.kind {
+        Kind::Counter => f.name.strip_suffix("_total").unwrap_or(&f.name),
+        _ => &f.name,
+    };
+    let om_claim = format!("__metrics_openmetrics_family__{om_name}");
     // Seconds and bytes are never negative: such an observation is dropped and counted.
     let nonnegative = matches!(f.unit.as_deref(), Some("seconds" | "bytes"));
     let seconds = f.kind == Kind::Histogram && f.unit.as_deref() == Some("seconds");
@@ -951,6 +958,10 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             #[unsafe(export_name = #claim)]
             #[used]
             static __NAME_CLAIM: u8 = 0;
+            #[allow(unsafe_code, non_upper_case_globals)]
+            #[unsafe(export_name = #om_claim)]
+            #[used]
+            static __OPENMETRICS_NAME_CLAIM: u8 = 0;
 
             #[automatically_derived]
             impl #rt::MetricFamily for #ident {

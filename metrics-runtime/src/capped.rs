@@ -57,6 +57,12 @@ impl<const CAP: usize> Interner<CAP> {
         }
     }
 
+    /// The slot of `value` as a [`CappedIndex`] ([`Interner::intern`]): the only way to make
+    /// one besides the overflow, so a slot always names a value this interner has seen.
+    pub fn slot(&self, value: &str) -> CappedIndex<CAP> {
+        CappedIndex::clamped(self.intern(value))
+    }
+
     /// The slot of `value`: its own below the cap, `CAP` (overflow) past it, and for a value
     /// longer than [`MAX_VALUE_BYTES`] or equal to [`OVERFLOW_VALUE`].
     pub fn intern(&self, value: &str) -> usize {
@@ -110,9 +116,12 @@ impl<const CAP: usize> Interner<CAP> {
 pub struct CappedIndex<const CAP: usize>(usize);
 
 impl<const CAP: usize> CappedIndex<CAP> {
-    /// The slot `index`, or the overflow slot when `index` is past the cap.
-    #[doc(hidden)]
-    pub const fn clamped(index: usize) -> Self {
+    /// The overflow slot, `CAP`: always a valid value.
+    pub const OVERFLOW: Self = CappedIndex(CAP);
+
+    /// The slot `index`, or the overflow slot when `index` is past the cap. Only the interner
+    /// makes slots, so a slot always names a value it has seen (or the overflow).
+    const fn clamped(index: usize) -> Self {
         if index > CAP {
             CappedIndex(CAP)
         } else {
@@ -198,10 +207,10 @@ macro_rules! capped_label {
                 /// The label value for `value`: its own series below the cap, the overflow
                 /// value past it.
                 pub fn new(value: &str) -> Self {
-                    $name($crate::__private::CappedIndex::clamped(__INTERNER.intern(value)))
+                    $name(__INTERNER.slot(value))
                 }
                 /// The shared overflow value.
-                pub const OVERFLOW: Self = $name($crate::__private::CappedIndex::clamped($cap));
+                pub const OVERFLOW: Self = $name($crate::__private::CappedIndex::OVERFLOW);
                 /// The value as exposed.
                 pub fn as_str(self) -> &'static str {
                     __INTERNER.value_at(self.0.get()).unwrap_or($crate::__private::OVERFLOW_VALUE)

@@ -357,6 +357,7 @@ fn parse_cidr(key: &str, s: &str) -> Result<IpNet, ConfigError> {
     let s = s.trim();
     s.parse::<IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(ipv4_mapped_as_ipv4)
         .map_err(|_| {
             ConfigError::new(
                 key,
@@ -366,6 +367,19 @@ fn parse_cidr(key: &str, s: &str) -> Result<IpNet, ConfigError> {
                 ),
             )
         })
+}
+
+/// An IPv4-mapped IPv6 network (`::ffff:10.0.0.0/104`) as the IPv4 network it is: the gate
+/// compares a mapped peer as IPv4, so the mapped form could never match anything.
+fn ipv4_mapped_as_ipv4(net: IpNet) -> IpNet {
+    if let IpNet::V6(v6) = net
+        && let Some(v4) = v6.network().to_ipv4_mapped()
+        && v6.prefix_len() >= 96
+        && let Ok(mapped) = ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96)
+    {
+        return IpNet::V4(mapped);
+    }
+    net
 }
 
 /// A comma-separated list of networks from one environment variable. An empty list is an
@@ -728,6 +742,13 @@ impl MetricsConfig {
                 }
                 "PROCESS_METRICS" => self.process_metrics = parse_bool(&k, &v)?,
                 "GLOBAL_LABELS" => {
+                    if v.split(',').all(|p| p.trim().is_empty()) {
+                        return Err(ConfigError::new(
+                            &k,
+                            "an empty list would remove the configured global labels; unset \
+                             the variable to keep the file's, or give `name=value` pairs",
+                        ));
+                    }
                     self.global_labels = v
                         .split(',')
                         .filter(|p| !p.trim().is_empty())
@@ -864,6 +885,16 @@ impl MetricsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv4_mapped_network_is_its_ipv4_network() {
+        let net = parse_cidr("k", "::ffff:127.0.0.0/104");
+        assert_eq!(net.map(|n| n.to_string()), Ok("127.0.0.0/8".to_string()));
+        let one = parse_cidr("k", "::ffff:127.0.0.1");
+        assert_eq!(one.map(|n| n.to_string()), Ok("127.0.0.1/32".to_string()));
+        let v6 = parse_cidr("k", "2001:db8::/32");
+        assert_eq!(v6.map(|n| n.to_string()), Ok("2001:db8::/32".to_string()));
+    }
 
     #[test]
     fn a_misspelled_variable_is_named_with_what_it_meant() {

@@ -371,8 +371,8 @@ pub(crate) fn counter_row_sum(d: &FamilyDescriptor, slots: &[AtomicU64], index: 
 /// and counted in [`invalid_observations`].
 #[inline(always)]
 pub fn counter_add_f64(slots: &[AtomicU64], sets: usize, index: usize, v: f64) {
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    if !(v >= 0.0) {
+    // Negative, NaN or infinite: an infinite amount would make the counter +Inf for good.
+    if !(v >= 0.0 && v.is_finite()) {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
         return;
     }
@@ -398,6 +398,7 @@ pub fn counter_add_f64_exemplar(
 ) {
     counter_add_f64(slots, sets, index, v);
     if v >= 0.0
+        && v.is_finite()
         && let Some(slot) = exemplars.get(index)
     {
         slot.record(ex, v);
@@ -413,16 +414,36 @@ pub fn gauge_set(slots: &[AtomicU64], index: usize, value: f64) {
 /// Adds to a gauge value (compare-and-swap on the `f64` bits).
 #[inline(always)]
 pub fn gauge_add(slots: &[AtomicU64], index: usize, delta: f64) {
-    // A NaN delta would make the gauge NaN for good: drop it and count it instead.
-    if delta.is_nan() {
+    // A NaN or infinite delta, or one that overflows to infinity, would leave the gauge NaN
+    // or infinite for good (later adds cannot bring it back): drop it and count it instead.
+    if !delta.is_finite() {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
         return;
     }
-    float_add(&slots[index], delta);
+    let slot = &slots[index];
+    let mut current = slot.load(Ordering::Relaxed);
+    loop {
+        let was = f64::from_bits(current);
+        let next = was + delta;
+        if !next.is_finite() && was.is_finite() {
+            INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        match slot.compare_exchange_weak(
+            current,
+            next.to_bits(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => return,
+            Err(seen) => current = seen,
+        }
+    }
 }
 
-/// Observations and gauge deltas dropped because they would poison a series: NaN, or a
-/// negative observation into a histogram of a unit that cannot be negative (seconds, bytes).
+/// Observations and gauge deltas dropped because they would poison a series: NaN or
+/// infinite values (a sum or gauge that became NaN or infinite stays so), or a negative
+/// observation into a histogram of a unit that cannot be negative (seconds, bytes).
 static INVALID_OBSERVATIONS: AtomicU64 = AtomicU64::new(0);
 
 /// How many observations the process dropped as invalid (see the README's Guarantees): NaN
@@ -466,7 +487,7 @@ pub fn histogram_exemplar(
     nonnegative: bool,
     ex: &Exemplar,
 ) {
-    if value.is_nan() || (nonnegative && value < 0.0) {
+    if !value.is_finite() || (nonnegative && value < 0.0) {
         return;
     }
     let mut b = 0;
@@ -510,7 +531,7 @@ pub fn histogram_observe(
 ) {
     // NaN would turn `_sum` into NaN for every later scrape, and a negative duration or size
     // is a bug at the call site: neither is recorded, both are counted.
-    if value.is_nan() || (nonnegative && value < 0.0) {
+    if !value.is_finite() || (nonnegative && value < 0.0) {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
         return;
     }

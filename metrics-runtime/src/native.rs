@@ -85,7 +85,7 @@ pub fn histogram_observe_native(
     native: &[AtomicU64],
     spec: &NativeSpec,
 ) {
-    if value.is_nan() || (nonnegative && value < 0.0) {
+    if !value.is_finite() || (nonnegative && value < 0.0) {
         crate::family::count_invalid();
         return;
     }

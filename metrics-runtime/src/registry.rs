@@ -285,6 +285,11 @@ impl Registry {
         for (k, v) in labels {
             let (k, v) = (k.as_ref(), v.as_ref());
             crate::validate::label_name(k).map_err(RegistryError::InvalidGlobalLabel)?;
+            if v.is_empty() {
+                return Err(RegistryError::InvalidGlobalLabel(format!(
+                    "`{k}` has an empty value, which Prometheus reads as a missing label"
+                )));
+            }
             if !names.insert(k) {
                 return Err(RegistryError::InvalidGlobalLabel(format!(
                     "`{k}` is given twice"

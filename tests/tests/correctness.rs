@@ -60,6 +60,25 @@ fn nan_and_negative_observations_never_poison_a_series() {
     Level.add(f64::NAN);
     assert_eq!(Level.get(), 2.0);
 
+    // Infinities poison as NaN does (a sum or gauge that became infinite, or NaN from +Inf
+    // plus -Inf, stays so): refused too, and a delta that would overflow to infinity.
+    series.observe(f64::INFINITY);
+    assert_eq!(series.get().count, 2);
+    assert!(series.get().sum.is_finite());
+    // The longest duration is a large but finite number of seconds: recorded.
+    series.observe_duration(std::time::Duration::MAX);
+    assert_eq!(series.get().count, 3);
+    assert!(series.get().sum.is_finite());
+    Temperature.observe(f64::NEG_INFINITY);
+    assert_eq!(Temperature.get().count, 1);
+    Level.add(f64::INFINITY);
+    Level.add(f64::NEG_INFINITY);
+    assert_eq!(Level.get(), 2.0);
+    Level.set(f64::MAX);
+    Level.add(f64::MAX);
+    assert_eq!(Level.get(), f64::MAX, "an overflow to +Inf is refused");
+    Level.set(2.0);
+
     // The count is a self-metric.
     let mut registry = Registry::new();
     registry.register::<Latency>().unwrap();
@@ -93,6 +112,17 @@ fn a_global_label_that_a_family_has_is_an_error() {
         .set_global_labels(&[("outcome", "x")])
         .expect_err("`outcome` is a label of corr_latency_seconds");
     assert!(err.to_string().contains("outcome"), "{err}");
+    // An empty value reads as a missing label in Prometheus: refused.
+    let err = Registry::new()
+        .set_global_labels(&[("region", "")])
+        .expect_err("empty value");
+    assert!(err.to_string().contains("empty value"), "{err}");
+    let cfg = metrics_runtime::MetricsConfig::default()
+        .with_vars("M_", [("M_GLOBAL_LABELS".to_string(), " ".to_string())]);
+    assert!(
+        cfg.is_err(),
+        "an empty list from the environment is an error"
+    );
     // ... and the other order: a family registered after a clashing global label.
     let mut registry = Registry::new();
     registry.set_global_labels(&[("outcome", "x")]).unwrap();

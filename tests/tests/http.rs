@@ -851,3 +851,25 @@ fn mount_refuses_a_path_of_the_application() {
             .is_ok_and(|r| r.has_routes())
     );
 }
+
+/// A request body that stops arriving fails after `limits.idle_timeout` instead of keeping
+/// its handler, and so its connection, busy for ever: busy connections are never evicted at
+/// the cap, so stalled uploads to an application route could otherwise lock scrapers out.
+/// (Before: still open, its handler waiting, long after the idle timeout.)
+#[test]
+fn a_stalled_request_body_does_not_hold_its_connection() {
+    use std::io::Write;
+    let addr = start(config(
+        "[auth]\ntoken = \"s3cret\"\n[limits]\nheader_read_timeout = 60\nidle_timeout = 1\n",
+    ));
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.write_all(b"POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\nA")
+        .expect("write");
+    let got = read_until_closed(&mut s, std::time::Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("a stalled body held its connection: {e}"));
+    let head = String::from_utf8_lossy(&got);
+    assert!(
+        head.is_empty() || !head.starts_with("HTTP/1.1 200"),
+        "the handler must not see a whole body: {head}"
+    );
+}

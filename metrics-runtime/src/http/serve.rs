@@ -24,6 +24,8 @@
 //!   progress (idle, or still sending a head) close at once, requests in progress get
 //!   `drain_timeout` to finish, and then whatever is left is dropped. Dropping the future
 //!   drops every connection at once (what a second signal should do).
+//! - **Stalled bodies**: a request body with no frame for `idle_timeout` fails (tower-http's
+//!   `RequestBodyTimeoutLayer`), so a handler waiting on it ends and its connection can go.
 //! - **Panics** in a handler are answered with 500 (tower-http's `CatchPanicLayer`); the
 //!   HTTP metrics layer records them as 500.
 
@@ -70,9 +72,22 @@ fn arrived_whole(stream: &TcpStream) -> bool {
     let mut buf = ReadBuf::new(&mut bytes);
     let mut cx = Context::from_waker(std::task::Waker::noop());
     match stream.poll_peek(&mut cx, &mut buf) {
-        Poll::Ready(Ok(n)) if n > 0 => buf.filled().windows(4).any(|w| w == b"\r\n\r\n"),
+        Poll::Ready(Ok(n)) if n > 0 => is_whole_head(buf.filled()),
         _ => false,
     }
+}
+
+/// Whether `bytes` start with a whole request head: a request line (`METHOD target HTTP/…`)
+/// after any empty lines, then headers up to the blank line. Empty lines alone are not a
+/// request (hyper skips them and waits), so a flood of them must stay evictable.
+fn is_whole_head(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| *b != b'\r' && *b != b'\n')
+        .unwrap_or(bytes.len());
+    let head = &bytes[start..];
+    let method = head.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    method > 0 && head.get(method) == Some(&b' ') && head.windows(4).any(|w| w == b"\r\n\r\n")
 }
 
 /// Serves `app` on `listener` with the default [`LimitsConfig`] until `shutdown` completes.
@@ -97,7 +112,14 @@ pub async fn serve_with(
     limits
         .validate()
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let app = app.layer(tower_http::catch_panic::CatchPanicLayer::new());
+    // A request body that stops arriving would keep its handler, and so its connection,
+    // busy for ever: busy connections are never evicted at the cap, so a few hundred stalled
+    // uploads would lock scrapers out. A body with no frame for `idle_timeout` fails instead.
+    let app = app
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.idle_timeout,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new());
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
@@ -555,5 +577,20 @@ async fn connection(c: Connection) {
                 served.as_mut().graceful_shutdown();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_are_not_a_whole_head() {
+        assert!(is_whole_head(b"GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n"));
+        assert!(is_whole_head(b"\r\n\r\nGET / HTTP/1.1\r\n\r\n"));
+        assert!(!is_whole_head(b"\r\n\r\n"));
+        assert!(!is_whole_head(b"\r\n\r\n\r\n\r\n"));
+        assert!(!is_whole_head(b"GET /metrics HTTP/1.1\r\nX: "));
+        assert!(!is_whole_head(b"garbage\r\n\r\n"));
     }
 }
