@@ -94,6 +94,11 @@ fn app(config: &MetricsConfig) -> axum::Router {
             "/upload",
             axum::routing::post(|body: String| async move { body.len().to_string() }),
         )
+        // The same, for the stalled-body test alone (`/upload`'s sizes are another test's).
+        .route(
+            "/upload-stalled",
+            axum::routing::post(|body: String| async move { body.len().to_string() }),
+        )
         .route(
             "/boom",
             axum::routing::get(|| async {
@@ -863,7 +868,7 @@ fn a_stalled_request_body_does_not_hold_its_connection() {
         "[auth]\ntoken = \"s3cret\"\n[limits]\nheader_read_timeout = 60\nidle_timeout = 1\n",
     ));
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
-    s.write_all(b"POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\nA")
+    s.write_all(b"POST /upload-stalled HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\nA")
         .expect("write");
     let got = read_until_closed(&mut s, std::time::Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("a stalled body held its connection: {e}"));
