@@ -96,6 +96,11 @@ proptest! {
     fn global_label_values_round_trip(v in text()) {
         let mut reg = Registry::new();
         reg.register::<Level>().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // An empty value reads as a missing label in Prometheus: refused, never exposed.
+        if v.is_empty() {
+            prop_assert!(reg.set_global_labels(&[("zone", "")]).is_err());
+            return Ok(());
+        }
         reg.set_global_labels(&[("zone", v.as_str())]).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let text = reg.encode_text();
         let parsed = exposition::parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
@@ -184,7 +189,12 @@ fn promtool_accepts_arbitrary_help_and_label_values() {
         .inc();
     }
     reg.register::<Values>().expect("unique");
-    reg.set_global_labels(&[("zone", values[0].as_str())])
+    // A global label value must not be empty (it reads as a missing label).
+    let zone = values
+        .iter()
+        .find(|v| !v.is_empty())
+        .map_or("z", String::as_str);
+    reg.set_global_labels(&[("zone", zone)])
         .expect("valid name");
     let text = reg.encode_text();
     exposition::parse(&text).unwrap_or_else(|e| panic!("{e}"));
