@@ -67,9 +67,9 @@ fn example(key: &str) -> &'static str {
     }
 }
 
-/// The value of `key = "..."`, with a message that says how to write it when it is not a
-/// string literal (darling's is "Unexpected type `path`" for `unit = seconds`).
-fn quoted(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
+/// The key of `key = value` and its value (groups unwrapped), or an error saying the key
+/// `needs` a value and how to write it (`unit` alone, a bare `max_series`).
+fn key_and_value<'m>(meta: &'m syn::Meta, needs: &str) -> darling::Result<(String, &'m Expr)> {
     let key = meta
         .path()
         .get_ident()
@@ -79,7 +79,7 @@ fn quoted(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
         syn::Meta::NameValue(nv) => &nv.value,
         _ => {
             return Err(darling::Error::custom(format!(
-                "`{key}` needs a value in quotes: `{}`",
+                "`{key}` needs {needs}: `{}`",
                 example(&key)
             ))
             .with_span(meta));
@@ -88,6 +88,13 @@ fn quoted(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
     while let Expr::Group(g) = value {
         value = &g.expr;
     }
+    Ok((key, value))
+}
+
+/// The value of `key = "..."`, with a message that says how to write it when it is not a
+/// string literal (darling's is "Unexpected type `path`" for `unit = seconds`).
+fn quoted(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
+    let (key, value) = key_and_value(meta, "a value in quotes")?;
     match value {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
@@ -103,24 +110,7 @@ fn quoted(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
 
 /// The value of `key = 5000`, with a message that says how to write it otherwise.
 fn whole_number(meta: &syn::Meta) -> darling::Result<Option<LitInt>> {
-    let key = meta
-        .path()
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let mut value = match meta {
-        syn::Meta::NameValue(nv) => &nv.value,
-        _ => {
-            return Err(darling::Error::custom(format!(
-                "`{key}` needs a value: `{}`",
-                example(&key)
-            ))
-            .with_span(meta));
-        }
-    };
-    while let Expr::Group(g) = value {
-        value = &g.expr;
-    }
+    let (key, value) = key_and_value(meta, "a value")?;
     match value {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(i),
