@@ -382,9 +382,12 @@ fn ipv4_mapped_as_ipv4(net: IpNet) -> IpNet {
     net
 }
 
-/// A comma-separated list of networks from one environment variable. An empty list is an
-/// error: it would silently remove the file's gate (for CIDRs) or its proxies (whose own
-/// address then stands for every client behind them); unset the variable to keep the file's.
+/// A comma-separated list of networks from one setting given after the file (an
+/// environment variable, or a command-line flag a program maps onto one). An empty list is an
+/// error: it would silently remove the gate configured before it (for CIDRs) or the proxies
+/// (whose own address then stands for every client behind them). The message says what to
+/// do without assuming where the value came from: `key` is a variable's name, but a program
+/// may report it as its flag.
 fn parse_cidr_list(key: &str, s: &str) -> Result<Vec<IpNet>, ConfigError> {
     let nets = s
         .split(',')
@@ -394,8 +397,9 @@ fn parse_cidr_list(key: &str, s: &str) -> Result<Vec<IpNet>, ConfigError> {
     if nets.is_empty() {
         return Err(ConfigError::new(
             key,
-            "an empty list would remove the configured networks; unset the variable to keep \
-             the file's, or give networks",
+            "the list of networks is empty, which would remove the networks configured \
+             before it (in the file, or the defaults); give at least one network, or leave \
+             this setting out to keep them",
         ));
     }
     Ok(nets)
@@ -719,7 +723,10 @@ impl MetricsConfig {
         out
     }
 
-    /// Applies variables as [`MetricsConfig::with_env`] does, from any list (for tests).
+    /// Applies variables as [`MetricsConfig::with_env`] does, from any list: for tests, or a
+    /// program's command-line flags given as the variables they stand for (prefix `""`:
+    /// `("AUTH_TRUSTED_CIDRS", "10.0.0.0/8")`). An error's `key` is then the variable's name;
+    /// its message holds for a flag as for a variable.
     pub fn with_vars<I: IntoIterator<Item = (String, String)>>(
         mut self,
         prefix: &str,
@@ -745,8 +752,9 @@ impl MetricsConfig {
                     if v.split(',').all(|p| p.trim().is_empty()) {
                         return Err(ConfigError::new(
                             &k,
-                            "an empty list would remove the configured global labels; unset \
-                             the variable to keep the file's, or give `name=value` pairs",
+                            "the list of global labels is empty, which would remove the \
+                             ones configured before it (in the file); give `name=value` \
+                             pairs, or leave this setting out to keep them",
                         ));
                     }
                     self.global_labels = v
@@ -878,7 +886,9 @@ impl MetricsConfig {
             f.override_buckets(bounds)
                 .map_err(|m| ConfigError::new(&key, m))?;
         }
-        Ok(registry.with_process_metrics(self.process_metrics))
+        registry
+            .with_process_metrics(self.process_metrics)
+            .map_err(|e| ConfigError::new("process_metrics", e.to_string()))
     }
 }
 
@@ -1126,6 +1136,30 @@ mod tests {
                 let err = file.clone().with_vars("M_", env(&[(key, value)])).err();
                 assert_eq!(err.map(|e| e.key), Some(key.to_string()), "{key}={value:?}");
             }
+        }
+        // A program maps its flags onto the same names with no prefix (`metrics-demo serve
+        // --trusted-cidr ""`): the message is true of a flag as of a variable, and never tells
+        // to unset a variable nobody set. (Before: "unset the variable to keep the file's".)
+        for (prefix, name) in [
+            ("M_", "M_AUTH_TRUSTED_CIDRS"),
+            ("", "AUTH_TRUSTED_CIDRS"),
+            ("", "AUTH_TRUSTED_PROXIES"),
+            ("M_", "M_GLOBAL_LABELS"),
+        ] {
+            let err = file.clone().with_vars(prefix, env(&[(name, "")])).err();
+            let Some(err) = err else {
+                panic!("{name}: an empty list is an error")
+            };
+            assert!(
+                !err.message.contains("unset") && !err.message.contains("variable"),
+                "{name}: {}",
+                err.message
+            );
+            assert!(
+                err.message.contains("leave this setting out"),
+                "{}",
+                err.message
+            );
         }
     }
 
