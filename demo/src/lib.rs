@@ -243,9 +243,9 @@ pub fn registry(cfg: &MetricsConfig) -> Result<Registry, String> {
     reg.register::<DemoDbQueryDuration>()
         .map_err(|e| e.to_string())?;
     let reg = cfg.apply(reg).map_err(|e| e.to_string())?;
-    Ok(reg
-        .with_self_metrics("metrics_runtime_")
-        .with_build_info("metrics_runtime_", metrics_runtime::build_info!()))
+    reg.with_self_metrics("metrics_runtime_")
+        .and_then(|r| r.with_build_info("metrics_runtime_", metrics_runtime::build_info!()))
+        .map_err(|e| e.to_string())
 }
 
 /// The value at `tick` of a deterministic, uneven walk over an enum's values.

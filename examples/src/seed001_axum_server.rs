@@ -672,11 +672,12 @@ pub fn config(vars: impl IntoIterator<Item = (String, String)>) -> Result<Metric
 /// Bucket overrides apply once per process, before anything is observed.
 pub fn registry(config: &MetricsConfig) -> Result<Registry, String> {
     let registry = SEED.registry().map_err(|e| e.to_string())?;
-    Ok(config
+    config
         .apply(registry)
         .map_err(|e| e.to_string())?
         .with_self_metrics("tachikoma_metrics_")
-        .with_build_info("tachikoma_", metrics_runtime::build_info!()))
+        .and_then(|r| r.with_build_info("tachikoma_", metrics_runtime::build_info!()))
+        .map_err(|e| e.to_string())
 }
 
 async fn list_missions() -> &'static str {

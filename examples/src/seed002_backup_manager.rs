@@ -400,10 +400,9 @@ pub fn config(vars: impl IntoIterator<Item = (String, String)>) -> Result<Metric
 
 /// The exposition of the golden test: seed 002's families and `rm_build_info`.
 pub fn registry(build: BuildInfo) -> Result<Registry, String> {
-    Ok(SEED
-        .registry()
-        .map_err(|e| e.to_string())?
-        .with_build_info("rm_", build))
+    SEED.registry()
+        .and_then(|r| r.with_build_info("rm_", build))
+        .map_err(|e| e.to_string())
 }
 
 /// The `/metrics` app: [`registry`] behind the gate of `config` (404 when no gate is set).

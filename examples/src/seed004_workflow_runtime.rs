@@ -525,7 +525,9 @@ pub fn registry(categories: Categories) -> Result<Registry, String> {
                 .map_err(|e| e.to_string())?;
         }
     }
-    Ok(registry.with_self_metrics("duroxide_metrics_"))
+    registry
+        .with_self_metrics("duroxide_metrics_")
+        .map_err(|e| e.to_string())
 }
 
 // ---- a simulated runtime -------------------------------------------------------------------

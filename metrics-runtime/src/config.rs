@@ -80,7 +80,9 @@ pub struct AuthConfig {
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
     /// Serve with no token and no CIDR: the deployment's network itself is the gate. Also
-    /// what admits a network of every address (`0.0.0.0/0`, `::/0`) in the lists above.
+    /// what admits, in either list above, networks that together hold every IPv4 or every
+    /// IPv6 address (`0.0.0.0/0`; `0.0.0.0/1` and `128.0.0.0/1`; `::ffff:0:0/96`, every IPv4
+    /// client as an IPv4-mapped address).
     pub trust_network: bool,
 }
 
@@ -403,6 +405,83 @@ fn parse_cidr_list(key: &str, s: &str) -> Result<Vec<IpNet>, ConfigError> {
         ));
     }
     Ok(nets)
+}
+
+/// How many networks an error names before `and N more`.
+const NAMED_NETWORKS: usize = 6;
+
+/// When `nets` together hold every IPv4 or every IPv6 address, what says so, naming the
+/// networks that do. An IPv4 network counts for IPv6 as its IPv4-mapped range, and an IPv6
+/// network overlapping `::ffff:0:0/96` for IPv4 as the IPv4 addresses it maps (the gate
+/// compares a client in both forms), so no spelling of a network escapes the check.
+fn every_address(nets: &[IpNet]) -> Option<String> {
+    let mut v4: Vec<(ipnet::Ipv4Net, IpNet)> = Vec::new();
+    let mut v6: Vec<(ipnet::Ipv6Net, IpNet)> = Vec::new();
+    for net in nets {
+        match *net {
+            IpNet::V4(n) => {
+                v4.push((n, *net));
+                if let Ok(mapped) =
+                    ipnet::Ipv6Net::new(n.network().to_ipv6_mapped(), n.prefix_len() + 96)
+                {
+                    v6.push((mapped, *net));
+                }
+            }
+            IpNet::V6(n) => {
+                v6.push((n, *net));
+                // `::ffff:0:0/96` holds the IPv4-mapped addresses, as which a dual-stack
+                // listener sees its IPv4 clients. A prefix of at most 96 holding one of them
+                // holds them all; a longer one starting among them lies within.
+                let first_mapped = std::net::Ipv4Addr::UNSPECIFIED.to_ipv6_mapped();
+                let as_v4 = if n.prefix_len() <= 96 && n.contains(&first_mapped) {
+                    Some(ipnet::Ipv4Net::default())
+                } else if n.prefix_len() >= 96 {
+                    n.network()
+                        .to_ipv4_mapped()
+                        .and_then(|a| ipnet::Ipv4Net::new(a, n.prefix_len() - 96).ok())
+                } else {
+                    None
+                };
+                if let Some(as_v4) = as_v4 {
+                    v4.push((as_v4, *net));
+                }
+            }
+        }
+    }
+    let whole_v4 = {
+        let union = ipnet::Ipv4Net::aggregate(&v4.iter().map(|(n, _)| *n).collect());
+        union.iter().any(|n| n.prefix_len() == 0)
+    };
+    let whole_v6 = {
+        let union = ipnet::Ipv6Net::aggregate(&v6.iter().map(|(n, _)| *n).collect());
+        union.iter().any(|n| n.prefix_len() == 0)
+    };
+    let (family, given): (&str, Vec<IpNet>) = if whole_v4 {
+        ("IPv4", v4.iter().map(|(_, given)| *given).collect())
+    } else if whole_v6 {
+        ("IPv6", v6.iter().map(|(_, given)| *given).collect())
+    } else {
+        return None;
+    };
+    let mut named: Vec<String> = given
+        .iter()
+        .take(NAMED_NETWORKS)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if given.len() > NAMED_NETWORKS {
+        named.push(format!("and {} more", given.len() - NAMED_NETWORKS));
+    }
+    let mapped = if family == "IPv4" && given.iter().any(|n| matches!(n, IpNet::V6(_))) {
+        " (an IPv6 network holds IPv4 clients as IPv4-mapped addresses, `::ffff:0:0/96`)"
+    } else {
+        ""
+    };
+    let named = named.join(", ");
+    Some(if given.len() == 1 {
+        format!("{named} holds every {family} address{mapped}, so it gates nothing")
+    } else {
+        format!("{named} together hold every {family} address{mapped}, so they gate nothing")
+    })
 }
 
 fn parse_bool(key: &str, s: &str) -> Result<bool, ConfigError> {
@@ -851,19 +930,21 @@ impl MetricsConfig {
         }
         // A network of every address is no gate: as a trusted CIDR it admits anyone, as a
         // trusted proxy it lets anyone choose its address with `X-Forwarded-For`. Only an
-        // explicit `trust_network` says that is meant.
+        // explicit `trust_network` says that is meant. Several networks may hold every address
+        // together (`0.0.0.0/1` and `128.0.0.0/1`), so the check is on their union, per
+        // address family.
         if !self.auth.trust_network {
             for (field, nets) in [
                 ("auth.trusted_cidrs", &self.auth.trusted_cidrs),
                 ("auth.trusted_proxies", &self.auth.trusted_proxies),
             ] {
-                if let Some(all) = nets.iter().find(|n| n.prefix_len() == 0) {
+                if let Some(every) = every_address(nets) {
                     return Err(ConfigError::new(
                         key(field),
                         format!(
-                            "`{all}` holds every address, so it gates nothing; give the \
-                             networks scrapers really come from, or set \
-                             `auth.trust_network = true` to say the network itself is the gate"
+                            "{every}; give the networks scrapers really come from, or set \
+                             `trust_network` (`auth.trust_network = true`) to say the network \
+                             itself is the gate"
                         ),
                     ));
                 }
@@ -1278,6 +1359,97 @@ mod tests {
                     .is_ok()
             );
         }
+    }
+
+    /// Networks that hold every address together are refused as one of every address is:
+    /// per address family, in either list, however they are spelled. (Before: only a
+    /// prefix of 0 was refused, so `0.0.0.0/1` and `128.0.0.0/1` admitted anyone.)
+    #[test]
+    fn networks_that_together_hold_every_address_need_trust_network() {
+        let toml = |list: &str, nets: &[&str]| {
+            let nets: Vec<String> = nets.iter().map(|n| format!("\"{n}\"")).collect();
+            format!("[auth]\ntoken = \"t\"\n{list} = [{}]\n", nets.join(", "))
+        };
+        for list in ["trusted_cidrs", "trusted_proxies"] {
+            for nets in [
+                &["0.0.0.0/1", "128.0.0.0/1"][..],
+                &["128.0.0.0/1", "10.0.0.0/8", "0.0.0.0/2", "64.0.0.0/2"],
+                &["::/1", "8000::/1"],
+                // IPv4-mapped spellings are their IPv4 networks (`0.0.0.0/1` here).
+                &["::ffff:0.0.0.0/97", "128.0.0.0/1"],
+                // An IPv6 network holding `::ffff:0:0/96` holds every IPv4 client.
+                &["::/80"],
+                &["::ffff:0:0/96"],
+            ] {
+                let text = toml(list, nets);
+                let err = MetricsConfig::from_toml_str(&text).err();
+                let Some(err) = err else {
+                    panic!("{nets:?} as {list} passed")
+                };
+                assert_eq!(err.key, format!("auth.{list}"), "{nets:?}");
+                assert!(err.message.contains("every IP"), "{err}");
+                assert!(err.message.contains("trust_network"), "{err}");
+                let trusted = format!("{text}trust_network = true\n");
+                assert!(MetricsConfig::from_toml_str(&trusted).is_ok(), "{trusted}");
+            }
+        }
+        // The message names the networks.
+        let err =
+            MetricsConfig::from_toml_str(&toml("trusted_cidrs", &["0.0.0.0/1", "128.0.0.0/1"]))
+                .err()
+                .map(|e| e.message);
+        assert!(
+            err.as_ref().is_some_and(
+                |m| m.contains("`0.0.0.0/1`, `128.0.0.0/1` together hold every IPv4 address")
+            ),
+            "{err:?}"
+        );
+        // A config built by hand may hold a mapped network as IPv6: the gate reads IPv4
+        // clients in that form too, so it counts for IPv4.
+        for nets in [
+            vec!["::ffff:0:0/96"],
+            vec!["::ffff:0.0.0.0/97", "128.0.0.0/1"],
+            vec!["::/64"],
+        ] {
+            let hand = MetricsConfig {
+                auth: AuthConfig {
+                    token: Some("t".into()),
+                    trusted_cidrs: nets.iter().filter_map(|n| n.parse().ok()).collect(),
+                    ..AuthConfig::default()
+                },
+                ..MetricsConfig::default()
+            };
+            assert_eq!(hand.auth.trusted_cidrs.len(), nets.len());
+            let err = hand.validate().err();
+            assert!(
+                err.as_ref().is_some_and(|e| e.key == "auth.trusted_cidrs"
+                    && e.message.contains("every IPv4 address")
+                    && e.message.contains("IPv4-mapped")),
+                "{nets:?}: {err:?}"
+            );
+        }
+        // Less than every address passes.
+        for nets in [
+            &["0.0.0.0/1", "128.0.0.0/2"][..],
+            &["10.0.0.0/8", "::1", "fd00::/8", "::ffff:192.0.2.0/120"],
+            &["8000::/1"],
+            &["0.0.0.0/1", "8000::/1", "::ffff:128.0.0.0/98"],
+        ] {
+            let text = toml("trusted_cidrs", nets);
+            assert!(MetricsConfig::from_toml_str(&text).is_ok(), "{text}");
+        }
+        // Many networks: a short message, naming the first few.
+        let all: Vec<String> = (0..=255).map(|a| format!("{a}.0.0.0/8")).collect();
+        let err = MetricsConfig::default()
+            .with_vars("M_", env(&[("M_AUTH_TRUSTED_CIDRS", &all.join(","))]))
+            .err();
+        assert!(
+            err.as_ref().is_some_and(|e| e.key == "M_AUTH_TRUSTED_CIDRS"
+                && e.message.contains("`0.0.0.0/8`")
+                && e.message.contains("and 250 more")
+                && e.message.len() < 400),
+            "{err:?}"
+        );
     }
 
     /// Limits from the file and the environment, each bad value one error naming its key.

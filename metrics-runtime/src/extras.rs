@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::capped::CappedInfo;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::MetricKind;
 use crate::encode::{Format, escape_label_value_into, write_f64, write_header};
 
 /// Identifies the running build: `version`, `commit` and `rustc` labels on a gauge at 1.
@@ -49,6 +50,9 @@ pub(crate) struct ScrapeStats {
     pub last_series: AtomicU64,
     /// Expositions written in the text format, in OpenMetrics and in protobuf.
     pub scrapes: [AtomicU64; 3],
+    /// Hand-written metric families left out because a part of the registry writes their
+    /// names.
+    pub conflicts: AtomicU64,
 }
 
 pub(crate) fn header(out: &mut Vec<u8>, format: Format, name: &str, kind: &str, help: &str) {
@@ -130,6 +134,28 @@ pub(crate) fn encode_build_info(
     )
 }
 
+/// The self-metrics' names after the prefix, with their kinds, in the order written.
+pub(crate) const SELF_METRICS: &[(&str, MetricKind)] = &[
+    ("label_overflow_total", MetricKind::Counter),
+    ("label_values", MetricKind::Gauge),
+    ("invalid_observations_total", MetricKind::Counter),
+    ("native_observations_clamped_total", MetricKind::Counter),
+    ("exposition_conflicts_total", MetricKind::Counter),
+    ("scrape_series", MetricKind::Gauge),
+    ("scrape_duration_seconds", MetricKind::Gauge),
+    ("scrapes_total", MetricKind::Counter),
+];
+
+/// The process metrics' names, with their kinds, in the order written.
+pub(crate) const PROCESS_METRICS: &[(&str, MetricKind)] = &[
+    ("process_cpu_seconds_total", MetricKind::Counter),
+    ("process_resident_memory_bytes", MetricKind::Gauge),
+    ("process_virtual_memory_bytes", MetricKind::Gauge),
+    ("process_open_fds", MetricKind::Gauge),
+    ("process_max_fds", MetricKind::Gauge),
+    ("process_start_time_seconds", MetricKind::Gauge),
+];
+
 pub(crate) fn encode_self_metrics(
     out: &mut Vec<u8>,
     format: Format,
@@ -146,7 +172,7 @@ pub(crate) fn encode_self_metrics(
             .collect()
     };
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64;
-    let families: [(&str, &str, &str, Samples<'_>); 7] = [
+    let families: [(&str, &str, &str, Samples<'_>); 8] = [
         (
             "label_overflow_total",
             "counter",
@@ -170,6 +196,12 @@ pub(crate) fn encode_self_metrics(
             "counter",
             "Observations of native histograms beyond their declared range, recorded in the edge bucket of the range.",
             vec![(vec![], crate::native::native_clamped() as f64)],
+        ),
+        (
+            "exposition_conflicts_total",
+            "counter",
+            "Hand-written prometheus metric families left out of expositions because a part of this registry writes one of their names (their collector describes other names than it collects).",
+            vec![(vec![], load(&stats.conflicts))],
         ),
         (
             "scrape_series",
@@ -327,5 +359,51 @@ impl ProcessStats {
             s.start_time_seconds = Some(b + start / USER_HZ);
         }
         Some(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `# TYPE` lines of `out`: (name, kind).
+    fn types(out: &[u8]) -> Vec<(String, String)> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .filter_map(|l| l.strip_prefix("# TYPE "))
+            .filter_map(|l| l.split_once(' '))
+            .map(|(n, k)| (n.to_string(), k.to_string()))
+            .collect()
+    }
+
+    fn kind(k: MetricKind) -> String {
+        match k {
+            MetricKind::Counter => "counter",
+            MetricKind::Gauge => "gauge",
+            MetricKind::Histogram => "histogram",
+        }
+        .to_string()
+    }
+
+    /// The registry claims the names in these tables: they must be the names written.
+    #[test]
+    fn the_tables_name_what_is_written() {
+        let mut out = Vec::new();
+        encode_self_metrics(&mut out, Format::Text, "p_", "", &ScrapeStats::default());
+        let want: Vec<_> = SELF_METRICS
+            .iter()
+            .map(|(s, k)| (format!("p_{s}"), kind(*k)))
+            .collect();
+        assert_eq!(types(&out), want);
+
+        let mut out = Vec::new();
+        if encode_process_metrics(&mut out, Format::Text, "") > 0 {
+            let want: Vec<_> = PROCESS_METRICS
+                .iter()
+                .map(|(s, k)| (s.to_string(), kind(*k)))
+                .collect();
+            let got = types(&out);
+            assert!(got.iter().all(|g| want.contains(g)), "{got:?}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! table (no life-before-main, no registration call), so [`Registry::global`] knows every
 //! family, recorded or not, and exposes each label combination from the first scrape on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
 
@@ -27,6 +27,19 @@ pub enum RegistryError {
     InvalidGlobalLabel(String),
     /// A metric of a hand-written `prometheus` registry has the name of a family.
     ConflictingMetric(String),
+    /// Two parts of the exposition (a family, the self-metrics, build info, the process
+    /// metrics, a hand-written metric) would write one name: the first is there, the second
+    /// was being added.
+    NameClash {
+        /// The name both would write (a sample name, or an OpenMetrics family name).
+        name: String,
+        /// What writes it already.
+        first: String,
+        /// What was being added.
+        second: String,
+    },
+    /// A name prefix (of the self-metrics or build info) that would make invalid names.
+    InvalidPrefix(String),
     /// Linked families that share a name, with the types declaring them.
     DuplicateFamilies {
         /// The shared name.
@@ -44,6 +57,15 @@ impl core::fmt::Display for RegistryError {
             }
             RegistryError::InvalidGlobalLabel(why) => write!(f, "invalid global label: {why}"),
             RegistryError::ConflictingMetric(why) => write!(f, "conflicting metric: {why}"),
+            RegistryError::NameClash {
+                name,
+                first,
+                second,
+            } => write!(
+                f,
+                "{second} would write `{name}`, which {first} writes already; rename one of them"
+            ),
+            RegistryError::InvalidPrefix(why) => write!(f, "invalid prefix: {why}"),
             RegistryError::DuplicateFamilies { name, declared_by } => write!(
                 f,
                 "{} families are named `{name}`: {}; rename all but one",
@@ -56,15 +78,128 @@ impl core::fmt::Display for RegistryError {
 
 impl std::error::Error for RegistryError {}
 
-/// Whether `family`'s exposition holds a family or sample named `name` (a histogram's
-/// `_bucket`, `_sum` and `_count` included).
+/// What kind of family writes a name, for [`written_names`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Writes {
+    /// A counter: its samples, and in OpenMetrics its family name without `_total` and the
+    /// `_created` samples.
+    Counter,
+    /// A gauge, an untyped or an info metric: its name.
+    Gauge,
+    /// A histogram: its name, `_bucket`, `_sum`, `_count` and `_created`.
+    Histogram,
+    /// A summary (hand-written only): its name, `_sum`, `_count` and `_created`.
+    #[cfg_attr(not(feature = "prometheus"), allow(dead_code))]
+    Summary,
+}
+
+impl From<crate::MetricKind> for Writes {
+    fn from(kind: crate::MetricKind) -> Self {
+        match kind {
+            crate::MetricKind::Counter => Writes::Counter,
+            crate::MetricKind::Gauge => Writes::Gauge,
+            crate::MetricKind::Histogram => Writes::Histogram,
+        }
+    }
+}
+
+/// Every name an exposition of a family named `name` holds in any format: family names (a
+/// counter `x_total` is family `x` in OpenMetrics) and sample names (`_bucket`, `_sum`,
+/// `_count`, `_created`). Two parts of a registry must not share one.
+pub(crate) fn written_names(name: &str, kind: Writes) -> Vec<String> {
+    let mut names = vec![name.to_string()];
+    let with = |suffixes: &[&str], base: &str, names: &mut Vec<String>| {
+        names.extend(suffixes.iter().map(|s| format!("{base}{s}")));
+    };
+    match kind {
+        Writes::Gauge => {}
+        Writes::Counter => {
+            let base = name.strip_suffix("_total").unwrap_or(name);
+            if base != name {
+                names.push(base.to_string());
+            }
+            with(&["_created"], base, &mut names);
+        }
+        Writes::Histogram => with(&["_bucket", "_sum", "_count", "_created"], name, &mut names),
+        Writes::Summary => with(&["_sum", "_count", "_created"], name, &mut names),
+    }
+    names
+}
+
+/// The names a hand-written `prometheus` metric family writes.
 #[cfg(feature = "prometheus")]
-fn exposes(family: &Family, name: &str) -> bool {
-    name == family.name()
-        || (family.descriptor().kind == crate::MetricKind::Histogram
-            && ["_bucket", "_sum", "_count"]
-                .iter()
-                .any(|s| name.strip_prefix(family.name()) == Some(*s)))
+fn hand_written_names(mf: &prometheus::proto::MetricFamily) -> Vec<String> {
+    use prometheus::proto::MetricType;
+    let kind = match mf.get_field_type() {
+        MetricType::COUNTER => Writes::Counter,
+        MetricType::HISTOGRAM => Writes::Histogram,
+        MetricType::SUMMARY => Writes::Summary,
+        MetricType::GAUGE | MetricType::UNTYPED => Writes::Gauge,
+    };
+    written_names(mf.name(), kind)
+}
+
+/// A collector that writes nothing and describes one name: registered into an attached
+/// hand-written `prometheus` registry for every name this registry writes, so that
+/// registering a hand-written metric of that name later fails there, at its `register` call,
+/// as a duplicate registration does.
+#[cfg(feature = "prometheus")]
+struct Claim {
+    desc: prometheus::core::Desc,
+}
+
+#[cfg(feature = "prometheus")]
+impl Claim {
+    fn new(name: &str, owner: &str) -> Option<Self> {
+        let help = format!("written by metrics_runtime ({owner}); not for hand-written metrics");
+        // A constant label gives the claim an id of its own, so that a hand-written metric of
+        // this name gets the registry's message naming the metric, not a bare "duplicate".
+        let labels = std::collections::HashMap::from([(
+            "metrics_runtime_claim".to_string(),
+            "1".to_string(),
+        )]);
+        prometheus::core::Desc::new(name.to_string(), help, vec![], labels)
+            .ok()
+            .map(|desc| Claim { desc })
+    }
+}
+
+#[cfg(feature = "prometheus")]
+impl prometheus::core::Collector for Claim {
+    fn desc(&self) -> Vec<&prometheus::core::Desc> {
+        vec![&self.desc]
+    }
+
+    fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
+        Vec::new()
+    }
+}
+
+/// What writes the extras, in messages.
+const OWNER_SELF: &str = "the self-metrics";
+const OWNER_BUILD: &str = "build info";
+const OWNER_PROCESS: &str = "the process metrics";
+
+/// A prefix of extras' names: empty, or snake case ending in `_`.
+fn check_prefix(prefix: &str, of: &str) -> Result<(), RegistryError> {
+    if prefix.is_empty() || (metrics_policy::is_snake_case(prefix) && prefix.ends_with('_')) {
+        if prefix.starts_with("__") {
+            return Err(RegistryError::InvalidPrefix(format!(
+                "the prefix of `{of}` starts with `__`, which Prometheus reserves"
+            )));
+        }
+        return Ok(());
+    }
+    let shown: String = prefix
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .escape_debug()
+        .to_string();
+    Err(RegistryError::InvalidPrefix(format!(
+        "the prefix of `{of}` is \"{shown}\"; it must be empty or snake case \
+         (`[a-z_][a-z0-9_]*`) ending in `_`, for example `myapp_metrics_`"
+    )))
 }
 
 /// A set of families to expose together, with optional global labels and optional
@@ -75,6 +210,8 @@ fn exposes(family: &Family, name: &str) -> bool {
 pub struct Registry {
     families: Vec<&'static Family>,
     names: BTreeSet<&'static str>,
+    /// Every name this registry writes (see [`written_names`]), with what writes it.
+    written: BTreeMap<String, String>,
     global_labels: String,
     global_label_names: Vec<String>,
     #[cfg(feature = "prometheus")]
@@ -93,6 +230,17 @@ impl core::fmt::Debug for Registry {
         #[cfg(feature = "prometheus")]
         d.field("prometheus", &self.prometheus.is_some());
         d.finish()
+    }
+}
+
+#[cfg(feature = "prometheus")]
+impl Drop for Registry {
+    /// Takes this registry's claims back from the attached hand-written registry, which
+    /// may live on.
+    fn drop(&mut self) {
+        if let Some(prom) = &self.prometheus {
+            Self::release_in(prom, self.written.iter().map(|(n, o)| (n, o.as_str())));
+        }
     }
 }
 
@@ -185,7 +333,9 @@ impl Registry {
         self.register_family(F::family())
     }
 
-    /// Adds a family.
+    /// Adds a family. Fails when the registry has a family of that name, when the family has
+    /// a global label, or when any name it writes (see [`Registry::with_self_metrics`] for
+    /// what counts) is written by another part of the registry already.
     pub fn register_family(&mut self, family: &'static Family) -> Result<(), RegistryError> {
         if self.names.contains(family.name()) {
             return Err(RegistryError::DuplicateName(family.name()));
@@ -202,50 +352,140 @@ impl Registry {
                 family.name()
             )));
         }
-        #[cfg(feature = "prometheus")]
-        if let Some(prom) = &self.prometheus
-            && let Some(mf) = prom
-                .gather()
-                .into_iter()
-                .find(|mf| exposes(family, mf.name()))
-        {
-            return Err(RegistryError::ConflictingMetric(format!(
-                "the hand-written metric `{}` has the name of family `{}`",
-                mf.name(),
-                family.name()
-            )));
-        }
+        let d = family.descriptor();
+        self.claim(
+            written_names(family.name(), d.kind.into()),
+            format!("family `{}` ({}::{})", d.name, d.module_path, d.type_name),
+        )?;
         self.names.insert(family.name());
         let at = self.families.partition_point(|f| f.name() < family.name());
         self.families.insert(at, family);
         Ok(())
     }
 
+    /// Records that `owner` writes `names`, or fails when another part writes one of them
+    /// already (a family, an extra, or a metric of the attached hand-written registry). With a
+    /// hand-written registry attached, each name is also claimed there ([`Claim`]).
+    fn claim(&mut self, names: Vec<String>, owner: String) -> Result<(), RegistryError> {
+        for name in &names {
+            if let Some(first) = self.written.get(name) {
+                return Err(RegistryError::NameClash {
+                    name: name.clone(),
+                    first: first.clone(),
+                    second: owner,
+                });
+            }
+        }
+        #[cfg(feature = "prometheus")]
+        if let Some(prom) = &self.prometheus {
+            for mf in prom.gather() {
+                if let Some(name) = hand_written_names(&mf)
+                    .into_iter()
+                    .find(|n| names.contains(n))
+                {
+                    return Err(RegistryError::ConflictingMetric(format!(
+                        "{owner} would write `{name}`, which the hand-written metric `{}` writes",
+                        mf.name()
+                    )));
+                }
+            }
+            Self::claim_in(prom, &names, &owner)?;
+        }
+        for name in names {
+            self.written.insert(name, owner.clone());
+        }
+        Ok(())
+    }
+
+    /// Registers a [`Claim`] for each name into `prom`; on a refusal, takes back the claims
+    /// made so far and names the metric.
+    #[cfg(feature = "prometheus")]
+    fn claim_in(
+        prom: &prometheus::Registry,
+        names: &[String],
+        owner: &str,
+    ) -> Result<(), RegistryError> {
+        for (i, name) in names.iter().enumerate() {
+            let Some(claim) = Claim::new(name, owner) else {
+                continue;
+            };
+            if prom.register(Box::new(claim)).is_err() {
+                Self::release_in(prom, names[..i].iter().map(|n| (n, owner)));
+                return Err(RegistryError::ConflictingMetric(format!(
+                    "{owner} would write `{name}`, which a metric registered in the \
+                     hand-written registry describes"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes claims back from `prom`.
+    #[cfg(feature = "prometheus")]
+    fn release_in<'a>(
+        prom: &prometheus::Registry,
+        claims: impl Iterator<Item = (&'a String, &'a str)>,
+    ) {
+        for (name, owner) in claims {
+            if let Some(claim) = Claim::new(name, owner) {
+                // A claim that is not there (never made) has nothing to take back.
+                let _ = prom.unregister(Box::new(claim));
+            }
+        }
+    }
+
+    /// Takes back the names `owner` writes.
+    fn unclaim(&mut self, owner: &str) {
+        let names: Vec<String> = self
+            .written
+            .iter()
+            .filter(|(_, o)| *o == owner)
+            .map(|(n, _)| n.clone())
+            .collect();
+        #[cfg(feature = "prometheus")]
+        if let Some(prom) = &self.prometheus {
+            Self::release_in(prom, names.iter().map(|n| (n, owner)));
+        }
+        for n in names {
+            self.written.remove(&n);
+        }
+    }
+
     /// Exposes a hand-written `prometheus` registry's metrics after this registry's families.
-    /// Fails when one of them has the name of a family here (or of a histogram family's
-    /// `_bucket`, `_sum`, `_count`): the exposition would hold the name twice.
+    /// Fails when one of them writes a name this registry writes (a family's, its `_bucket`,
+    /// `_sum`, `_count`, `_created`, a counter's OpenMetrics family name, an extra's). From
+    /// then on every such name is claimed in `registry` too, so a hand-written metric of that
+    /// name registered there later is refused by its `register` call; one that slips past (a
+    /// collector describing other names than it collects) is left out of the exposition and
+    /// counted by the self-metric `exposition_conflicts_total`.
     #[cfg(feature = "prometheus")]
     pub fn with_prometheus(
         mut self,
         registry: prometheus::Registry,
     ) -> Result<Self, RegistryError> {
         for mf in registry.gather() {
-            let name = mf.name();
-            if let Some(f) = self.family_exposing(name) {
-                return Err(RegistryError::ConflictingMetric(format!(
-                    "the hand-written metric `{name}` has the name of family `{}`",
-                    f.name()
-                )));
+            for name in hand_written_names(&mf) {
+                if let Some(first) = self.written.get(&name) {
+                    return Err(RegistryError::ConflictingMetric(format!(
+                        "the hand-written metric `{}` writes `{name}`, which {first} writes",
+                        mf.name()
+                    )));
+                }
             }
+        }
+        let mut claimed: Vec<(&String, &str)> = Vec::new();
+        for (name, owner) in &self.written {
+            if let Err(e) = Self::claim_in(&registry, std::slice::from_ref(name), owner) {
+                Self::release_in(&registry, claimed.into_iter());
+                return Err(e);
+            }
+            claimed.push((name, owner));
+        }
+        if let Some(old) = self.prometheus.take() {
+            Self::release_in(&old, self.written.iter().map(|(n, o)| (n, o.as_str())));
         }
         self.prometheus = Some(registry);
         Ok(self)
-    }
-
-    /// The family whose exposition holds a sample or family named `name`.
-    #[cfg(feature = "prometheus")]
-    fn family_exposing(&self, name: &str) -> Option<&'static Family> {
-        self.families.iter().copied().find(|f| exposes(f, name))
     }
 
     /// Label names the registry's own metrics use (self-metrics, build info): never global.
@@ -254,23 +494,54 @@ impl Registry {
 
     /// Also exposes the runtime's self-metrics, each name starting with `prefix`:
     /// `label_overflow_total{label}` and `label_values{label}` (capped labels),
-    /// `invalid_observations_total`, `native_observations_clamped_total`, `scrape_series`,
-    /// `scrape_duration_seconds`, `scrapes_total{format}`.
-    pub fn with_self_metrics(mut self, prefix: &str) -> Self {
+    /// `invalid_observations_total`, `native_observations_clamped_total`,
+    /// `exposition_conflicts_total`, `scrape_series`, `scrape_duration_seconds`,
+    /// `scrapes_total{format}`.
+    ///
+    /// `prefix` is empty or snake case ending in `_` (`myapp_metrics_`). Fails when a name it
+    /// makes is written by another part of the registry: a family, build info, the process
+    /// metrics or a hand-written metric (every name counts: a histogram's `_bucket`, `_sum`,
+    /// `_count`, any `_created`, and a counter's OpenMetrics family name `x` of `x_total`).
+    pub fn with_self_metrics(mut self, prefix: &str) -> Result<Self, RegistryError> {
+        check_prefix(prefix, "with_self_metrics")?;
+        self.unclaim(OWNER_SELF);
+        let names = extras::SELF_METRICS
+            .iter()
+            .flat_map(|(suffix, kind)| written_names(&format!("{prefix}{suffix}"), (*kind).into()))
+            .collect();
+        self.claim(names, OWNER_SELF.to_string())?;
         self.self_metrics = Some(prefix.to_string());
-        self
+        Ok(self)
     }
 
     /// Also exposes `{prefix}build_info{version,commit,rustc} 1`; see [`crate::build_info!`].
-    pub fn with_build_info(mut self, prefix: &str, info: BuildInfo) -> Self {
+    /// `prefix` as for [`Registry::with_self_metrics`]; fails when another part of the
+    /// registry writes that name.
+    pub fn with_build_info(mut self, prefix: &str, info: BuildInfo) -> Result<Self, RegistryError> {
+        check_prefix(prefix, "with_build_info")?;
+        self.unclaim(OWNER_BUILD);
+        self.claim(
+            written_names(&format!("{prefix}build_info"), Writes::Gauge),
+            OWNER_BUILD.to_string(),
+        )?;
         self.build_info = Some((prefix.to_string(), info));
-        self
+        Ok(self)
     }
 
-    /// Also exposes the standard `process_*` metrics (Linux; nothing elsewhere).
-    pub fn with_process_metrics(mut self, enabled: bool) -> Self {
+    /// Also exposes the standard `process_*` metrics (Linux; nothing elsewhere). Fails when
+    /// another part of the registry writes one of their names (a hand-written process
+    /// collector, say).
+    pub fn with_process_metrics(mut self, enabled: bool) -> Result<Self, RegistryError> {
+        self.unclaim(OWNER_PROCESS);
+        if enabled {
+            let names = extras::PROCESS_METRICS
+                .iter()
+                .flat_map(|(name, kind)| written_names(name, (*kind).into()))
+                .collect();
+            self.claim(names, OWNER_PROCESS.to_string())?;
+        }
         self.process_metrics = enabled;
-        self
+        Ok(self)
     }
 
     /// Labels added to every series this registry encodes (for example `service`, `region`).
@@ -411,7 +682,19 @@ impl Registry {
         #[cfg(feature = "prometheus")]
         if let Some(reg) = &self.prometheus {
             let from = out.len();
-            let mfs = reg.gather();
+            // A hand-written family writing a name of ours got past the claims (its collector
+            // describes other names than it collects): the exposition would hold the name
+            // twice, so it is left out, and counted.
+            let mut mfs = reg.gather();
+            let before = mfs.len();
+            mfs.retain(|mf| {
+                !hand_written_names(mf)
+                    .iter()
+                    .any(|n| self.written.contains_key(n))
+            });
+            self.stats
+                .conflicts
+                .fetch_add((before - mfs.len()) as u64, Ordering::Relaxed);
             use prometheus::Encoder;
             // Writing into a Vec cannot fail; a metric the encoder rejects is left out.
             let _ = prometheus::TextEncoder::new().encode(&mfs, out);

@@ -31,7 +31,7 @@ fn rss() -> f64 {
 fn a_million_distinct_values_make_exactly_101_series() {
     let mut reg = Registry::new();
     reg.register::<Heartbeats>().expect("new");
-    let reg = reg.with_self_metrics("cap_metrics_");
+    let reg = reg.with_self_metrics("cap_metrics_").expect("valid prefix");
     // Nothing recorded yet: no node series (their values are unknown), only the overflow one.
     let text = reg.encode_text();
     assert_eq!(

@@ -82,7 +82,10 @@ fn nan_and_negative_observations_never_poison_a_series() {
     // The count is a self-metric.
     let mut registry = Registry::new();
     registry.register::<Latency>().unwrap();
-    let text = registry.with_self_metrics("corr_self_").encode_text();
+    let text = registry
+        .with_self_metrics("corr_self_")
+        .expect("valid prefix")
+        .encode_text();
     assert!(
         text.lines()
             .any(|l| l.starts_with("corr_self_invalid_observations_total ")),
@@ -139,6 +142,197 @@ fn a_hand_written_metric_of_a_family_name_is_an_error() {
     registry.register::<Level>().unwrap();
     let err = registry.with_prometheus(prom).unwrap_err();
     assert!(err.to_string().contains("corr_level"), "{err}");
+}
+
+/// Requests served: a counter, which OpenMetrics names `corr_served` (and `corr_served_created`).
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_served_total")]
+pub struct Served;
+
+/// A family named like a self-metric of the prefix `corr_self2_`.
+#[derive(MetricFamily)]
+#[metric(gauge, name = "corr_self2_scrape_series")]
+pub struct LooksLikeASelfMetric;
+
+/// Whether `text` names any family or sample twice (`# TYPE` lines, and sample names
+/// outside their family's block).
+fn names_twice(text: &str) -> Option<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    text.lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.split(' ').next())
+        .find(|n| !seen.insert(n.to_string()))
+        .map(str::to_string)
+}
+
+#[test]
+fn a_hand_written_metric_registered_after_attaching_is_refused_by_prometheus() {
+    let prom = prometheus::Registry::new();
+    let mut registry = Registry::new();
+    registry.register::<Latency>().unwrap();
+    registry.register::<Served>().unwrap();
+    let registry = registry.with_prometheus(prom.clone()).unwrap();
+    // The program keeps a handle on its hand-written registry and registers later: every name
+    // our families write is claimed there, so `register` fails as a duplicate would.
+    for name in [
+        "corr_latency_seconds",
+        "corr_latency_seconds_bucket",
+        "corr_latency_seconds_count",
+        "corr_latency_seconds_sum",
+        "corr_served_total",
+        "corr_served",
+        "corr_served_created",
+    ] {
+        let hand = prometheus::Gauge::new(name, "hand-written").unwrap();
+        let err = prom.register(Box::new(hand)).expect_err(name);
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+    // Other names register, and are exposed after ours.
+    let ok = prometheus::IntCounter::new("corr_hand_total", "hand-written").unwrap();
+    ok.inc();
+    prom.register(Box::new(ok)).unwrap();
+    let text = registry.encode_text();
+    assert!(text.contains("corr_hand_total 1\n"), "{text}");
+    assert_eq!(names_twice(&text), None, "{text}");
+    // Dropping the registry takes its claims back, so a registry put together again (as a
+    // reload does) can attach the same hand-written registry.
+    drop(registry);
+    let mut again = Registry::new();
+    again.register::<Latency>().unwrap();
+    again.register::<Served>().unwrap();
+    let again = again.with_prometheus(prom).unwrap();
+    assert_eq!(names_twice(&again.encode_text()), None);
+}
+
+/// A collector that describes one name and collects another: it gets past the claims.
+struct Liar {
+    desc: prometheus::core::Desc,
+    gauge: prometheus::Gauge,
+}
+
+impl prometheus::core::Collector for Liar {
+    fn desc(&self) -> Vec<&prometheus::core::Desc> {
+        vec![&self.desc]
+    }
+    fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
+        prometheus::core::Collector::collect(&self.gauge)
+    }
+}
+
+#[test]
+fn a_hand_written_family_that_gets_past_the_claims_is_left_out_and_counted() {
+    let prom = prometheus::Registry::new();
+    let mut registry = Registry::new();
+    registry.register::<Level>().unwrap();
+    let registry = registry
+        .with_self_metrics("corr_liar_")
+        .and_then(|r| r.with_prometheus(prom.clone()))
+        .unwrap();
+    let liar = Liar {
+        desc: prometheus::core::Desc::new(
+            "corr_innocent".into(),
+            "describes one name".into(),
+            vec![],
+            Default::default(),
+        )
+        .unwrap(),
+        gauge: prometheus::Gauge::new("corr_level", "collects another").unwrap(),
+    };
+    prom.register(Box::new(liar)).unwrap();
+    let first = registry.encode_text();
+    assert_eq!(names_twice(&first), None, "{first}");
+    assert_eq!(
+        first.matches("\ncorr_level ").count() + usize::from(first.starts_with("corr_level ")),
+        1,
+        "{first}"
+    );
+    let second = registry.encode_text();
+    assert!(
+        second.contains("corr_liar_exposition_conflicts_total 1\n"),
+        "{second}"
+    );
+}
+
+#[test]
+fn extras_and_families_never_share_a_name() {
+    // A family named like a self-metric: refused in either order.
+    let mut registry = Registry::new();
+    registry.register::<LooksLikeASelfMetric>().unwrap();
+    let err = registry.with_self_metrics("corr_self2_").unwrap_err();
+    assert!(
+        matches!(&err, RegistryError::NameClash { name, .. } if name == "corr_self2_scrape_series"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("LooksLikeASelfMetric"), "{err}");
+    let mut registry = Registry::new().with_self_metrics("corr_self2_").unwrap();
+    let err = registry.register::<LooksLikeASelfMetric>().unwrap_err();
+    assert!(err.to_string().contains("the self-metrics"), "{err}");
+    // Build info and self-metrics of one prefix live together; two prefixes that meet do not.
+    let info = metrics_runtime::build_info!();
+    let registry = Registry::new()
+        .with_self_metrics("corr_x_")
+        .and_then(|r| r.with_build_info("corr_x_", info.clone()))
+        .unwrap();
+    assert_eq!(names_twice(&registry.encode_text()), None);
+    // Calling `with_self_metrics` again moves the names; the old ones are free.
+    let mut registry = registry.with_self_metrics("corr_y_").unwrap();
+    assert!(!registry.encode_text().contains("corr_x_scrapes_total"));
+    assert!(registry.register::<LooksLikeASelfMetric>().is_ok());
+
+    // A hand-written process collector beside the built-in process metrics: refused in
+    // either order.
+    let prom = prometheus::Registry::new();
+    let hand = prometheus::Gauge::new("process_open_fds", "hand-written").unwrap();
+    prom.register(Box::new(hand)).unwrap();
+    let err = Registry::new()
+        .with_process_metrics(true)
+        .and_then(|r| r.with_prometheus(prom.clone()))
+        .unwrap_err();
+    assert!(err.to_string().contains("process_open_fds"), "{err}");
+    let err = Registry::new()
+        .with_prometheus(prom)
+        .and_then(|r| r.with_process_metrics(true))
+        .unwrap_err();
+    assert!(err.to_string().contains("process_open_fds"), "{err}");
+    // A hand-written metric named like build info.
+    let prom = prometheus::Registry::new();
+    let hand = prometheus::Gauge::new("corr_z_build_info", "hand-written").unwrap();
+    prom.register(Box::new(hand)).unwrap();
+    let err = Registry::new()
+        .with_prometheus(prom)
+        .and_then(|r| r.with_build_info("corr_z_", info))
+        .unwrap_err();
+    assert!(err.to_string().contains("corr_z_build_info"), "{err}");
+}
+
+#[test]
+fn a_prefix_must_make_valid_names() {
+    for bad in ["My-App_", "myapp", "my app_", "__x_", "x\n_", "1x_", "x:_"] {
+        let err = Registry::new().with_self_metrics(bad).unwrap_err();
+        assert!(
+            matches!(err, RegistryError::InvalidPrefix(_)),
+            "{bad:?}: {err}"
+        );
+        assert!(
+            Registry::new()
+                .with_build_info(bad, metrics_runtime::build_info!())
+                .is_err(),
+            "{bad:?}"
+        );
+    }
+    // A long bad prefix is not echoed whole.
+    let long = "A".repeat(10_000);
+    let err = Registry::new().with_self_metrics(&long).unwrap_err();
+    assert!(err.to_string().len() < 400, "{err}");
+    for good in ["", "myapp_", "_x_", "a1_b2_"] {
+        let registry = Registry::new().with_self_metrics(good).unwrap();
+        let text = registry.encode_text();
+        let parsed = metrics_exposition::parse(&text).unwrap_or_else(|e| panic!("{good:?}: {e}"));
+        assert!(
+            parsed.family(&format!("{good}scrapes_total")).is_some(),
+            "{text}"
+        );
+    }
 }
 
 metrics_runtime::capped_label! {

@@ -206,7 +206,7 @@ fn exposition_is_exact_valid_and_interoperable() {
     let err = registry()
         .with_prometheus(prom)
         .expect_err("our families are in it too");
-    assert!(err.to_string().contains("has the name of family"), "{err}");
+    assert!(err.to_string().contains("which family `snap_"), "{err}");
     // A registry of only hand-written metrics is exposed after our families.
     let hand_only = prometheus::Registry::new();
     let hand = prometheus::IntCounter::new("snap_hand_written_total", "A hand-written counter.")
@@ -322,9 +322,9 @@ fn scrape_series_counts_the_samples_of_the_previous_exposition() {
     prom.register(Box::new(hand)).expect("new");
     let reg = registry()
         .with_build_info("snap_", metrics_runtime::build_info!())
-        .with_process_metrics(true)
-        .with_self_metrics("snap_metrics_")
-        .with_prometheus(prom)
+        .and_then(|r| r.with_process_metrics(true))
+        .and_then(|r| r.with_self_metrics("snap_metrics_"))
+        .and_then(|r| r.with_prometheus(prom))
         .expect("no name in common");
     let first = reg.encode_text();
     let second = reg.encode_text();
@@ -334,7 +334,9 @@ fn scrape_series_counts_the_samples_of_the_previous_exposition() {
         "scrape_series after\n{first}"
     );
     // Without the hand-written registry OpenMetrics is served; its `# EOF` is no sample.
-    let reg = registry().with_self_metrics("snap_metrics_");
+    let reg = registry()
+        .with_self_metrics("snap_metrics_")
+        .expect("valid prefix");
     let first = reg.encode_as(metrics_runtime::Format::OpenMetrics);
     let second = reg.encode_as(metrics_runtime::Format::OpenMetrics);
     assert!(first.ends_with("# EOF\n"));

@@ -82,7 +82,7 @@ fn registry() -> Arc<Registry> {
     r.register::<InFlight>().expect("new");
     r.register::<ResponseSize>().expect("new");
     r.register::<RequestSize>().expect("new");
-    Arc::new(r.with_self_metrics("t_metrics_"))
+    Arc::new(r.with_self_metrics("t_metrics_").expect("valid prefix"))
 }
 
 /// The test app: a few routes, the metrics route of `config`, the metrics layer last.

@@ -27,7 +27,7 @@ pub enum Denied {
 /// address it maps, so `127.0.0.0/8` admits it.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
     let peer = peer.to_canonical();
-    let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|n| n.contains(ip));
+    let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|n| holds(n, *ip));
     if !trusted(&peer) {
         return Some(peer);
     }
@@ -51,6 +51,18 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -
     Some(client)
 }
 
+/// Whether `net` holds the canonical address `ip`, an IPv4 address in either of its forms: a
+/// network written as IPv4-mapped IPv6 (`::ffff:10.0.0.0/104`, which a config built by hand
+/// may hold; a parsed one is IPv4 already) holds the IPv4 clients it maps. Without this such
+/// a network matched nothing: as a trusted proxy it was ignored, and the proxy's own address
+/// then stood for every client behind it.
+fn holds(net: &IpNet, ip: IpAddr) -> bool {
+    match (net, ip) {
+        (IpNet::V6(net), IpAddr::V4(v4)) => net.contains(&v4.to_ipv6_mapped()),
+        (net, ip) => net.contains(&ip),
+    }
+}
+
 /// The gate: the source must be inside a trusted CIDR when CIDRs are set, and the
 /// bearer token must match (constant-time) when a token is set; both when both are.
 pub fn authorize(
@@ -61,7 +73,7 @@ pub fn authorize(
     if !auth.trusted_cidrs.is_empty() {
         let client = peer.and_then(|p| client_ip(p, headers, &auth.trusted_proxies));
         match client {
-            Some(ip) if auth.trusted_cidrs.iter().any(|n| n.contains(&ip)) => {}
+            Some(ip) if auth.trusted_cidrs.iter().any(|n| holds(n, ip)) => {}
             _ => return Err(Denied::Forbidden),
         }
     }
@@ -215,6 +227,46 @@ mod tests {
             authorize(&proxied, Some(mapped), &outside),
             Err(Denied::Forbidden)
         );
+    }
+
+    /// A network written as IPv4-mapped IPv6 in a config built by hand holds the IPv4
+    /// clients it maps, as a trusted CIDR and as a trusted proxy. (Before: it matched
+    /// nothing, so a mapped proxy's `X-Forwarded-For` was ignored and every client behind it
+    /// was let in as the proxy's own address.)
+    #[test]
+    fn ipv4_mapped_networks_hold_their_ipv4_clients() {
+        let proxy: IpAddr = [10, 0, 0, 5].into();
+        let auth = AuthConfig {
+            trusted_cidrs: vec![net("10.0.0.0/8")],
+            trusted_proxies: vec![net("::ffff:10.0.0.5/128")],
+            ..AuthConfig::default()
+        };
+        let outside = headers(&[("x-forwarded-for", "192.0.2.1")]);
+        assert_eq!(
+            authorize(&auth, Some(proxy), &outside),
+            Err(Denied::Forbidden)
+        );
+        let inside = headers(&[("x-forwarded-for", "10.9.9.9")]);
+        assert_eq!(authorize(&auth, Some(proxy), &inside), Ok(()));
+        let mapped_cidr = AuthConfig {
+            trusted_cidrs: vec![net("::ffff:127.0.0.0/104")],
+            ..AuthConfig::default()
+        };
+        for peer in ["127.0.0.1", "::ffff:127.0.0.1"] {
+            let peer = peer.parse().unwrap_or(IpAddr::from([0; 16]));
+            assert_eq!(authorize(&mapped_cidr, Some(peer), &headers(&[])), Ok(()));
+        }
+        let other: IpAddr = [192, 0, 2, 1].into();
+        assert_eq!(
+            authorize(&mapped_cidr, Some(other), &headers(&[])),
+            Err(Denied::Forbidden)
+        );
+        // An IPv6 network that holds no mapped address holds no IPv4 client.
+        assert!(!holds(&net("2001:db8::/32"), other));
+        assert!(holds(
+            &net("2001:db8::/32"),
+            "2001:db8::1".parse().unwrap_or(other)
+        ));
     }
 
     #[test]
