@@ -10,29 +10,44 @@ use crate::family::Family;
 
 /// A family seen as a `prometheus` collector. Register it into any `prometheus::Registry`,
 /// beside hand-written metrics: `registry.register(Box::new(Requests::collector()?))`.
+///
+/// A histogram's collector also describes its `_bucket`, `_sum` and `_count` sample names, so
+/// the `prometheus` registry refuses a hand-written metric of one of those names (its text
+/// exposition would hold the name twice) in either order.
 #[derive(Debug)]
 pub struct FamilyCollector {
     family: &'static Family,
-    desc: Desc,
+    descs: Vec<Desc>,
 }
 
 impl FamilyCollector {
     /// The collector of `family`.
     pub fn new(family: &'static Family) -> prometheus::Result<Self> {
         let d = family.descriptor();
-        let desc = Desc::new(
+        let labels: Vec<String> = d.labels.iter().map(|l| l.name.to_string()).collect();
+        let mut descs = vec![Desc::new(
             d.name.to_string(),
             d.help.to_string(),
-            d.labels.iter().map(|l| l.name.to_string()).collect(),
+            labels.clone(),
             HashMap::new(),
-        )?;
-        Ok(FamilyCollector { family, desc })
+        )?];
+        if d.kind == MetricKind::Histogram {
+            for suffix in ["_bucket", "_sum", "_count"] {
+                descs.push(Desc::new(
+                    format!("{}{suffix}", d.name),
+                    format!("The {suffix} samples of histogram {}.", d.name),
+                    labels.clone(),
+                    HashMap::new(),
+                )?);
+            }
+        }
+        Ok(FamilyCollector { family, descs })
     }
 }
 
 impl Collector for FamilyCollector {
     fn desc(&self) -> Vec<&Desc> {
-        vec![&self.desc]
+        self.descs.iter().collect()
     }
 
     fn collect(&self) -> Vec<proto::MetricFamily> {

@@ -204,6 +204,23 @@ fn a_hand_written_metric_registered_after_attaching_is_refused_by_prometheus() {
     assert_eq!(names_twice(&again.encode_text()), None);
 }
 
+#[test]
+fn families_registered_into_a_prometheus_registry_claim_their_sample_names() {
+    let prom = prometheus::Registry::new();
+    let mut registry = Registry::new();
+    registry.register::<Latency>().unwrap();
+    registry.register_into(&prom).unwrap();
+    for name in ["corr_latency_seconds_count", "corr_latency_seconds_bucket"] {
+        let hand = prometheus::Gauge::new(name, "hand-written").unwrap();
+        assert!(prom.register(Box::new(hand)).is_err(), "{name}");
+    }
+    // And in the other order.
+    let prom = prometheus::Registry::new();
+    let hand = prometheus::Gauge::new("corr_latency_seconds_sum", "hand-written").unwrap();
+    prom.register(Box::new(hand)).unwrap();
+    assert!(registry.register_into(&prom).is_err());
+}
+
 /// A collector that describes one name and collects another: it gets past the claims.
 struct Liar {
     desc: prometheus::core::Desc,
