@@ -97,7 +97,9 @@ impl AuthConfig {
 /// enforces them; `http::serve` uses the defaults.
 ///
 /// The worst case a flood of clients without credentials can cost is about
-/// `max_connections * (max_header_bytes + 16 KiB)` of memory (32 MiB with the defaults) and
+/// `max_connections * (max_header_bytes + 16 KiB)` of memory (32 MiB with the defaults; a
+/// head sent in one burst may land in a read buffer of up to twice `max_header_bytes` before
+/// it is refused, so at most `max_connections * (2 * max_header_bytes + 16 KiB)`) and
 /// `max_connections` file descriptors: past the cap, the connection that has been idle the
 /// longest is closed to admit the new one, so a flood cannot keep a scraper out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,8 +121,9 @@ pub struct LimitsConfig {
     /// before their connections are dropped (`limits.drain_timeout`, default 5 s).
     /// Connections with no request in progress close at once.
     pub drain_timeout: Duration,
-    /// The largest request head (request line and headers) read, in bytes; a larger one
-    /// gets 431 (`limits.max_header_bytes`, default 64 KiB, at least 8 KiB).
+    /// The largest request head (request line and header lines, as sent), in bytes; a
+    /// larger one gets 431 however it arrives, in one burst or in pieces
+    /// (`limits.max_header_bytes`, default 64 KiB, at least 8 KiB).
     pub max_header_bytes: usize,
 }
 

@@ -10,8 +10,11 @@
 //! - **Header-read timeout**: hyper's own (`http1::Builder::header_read_timeout`, with
 //!   hyper-util's `TokioTimer`): from the accept, or the end of the previous response, to a
 //!   complete head, so it bounds the keep-alive wait too.
-//! - **Head size**: hyper's read buffer is capped (`max_buf_size`), so a head larger than
-//!   `max_header_bytes` gets 431 and a connection never holds more.
+//! - **Head size**: a head (request line and header lines, as sent) larger than
+//!   `max_header_bytes` gets 431, however it arrives: hyper measures the parsed head
+//!   (`max_header_size`) as well as its read buffer (`max_buf_size`), which caps what a
+//!   connection reads while its head is incomplete (a burst can land past it, in a buffer
+//!   at most twice the cap).
 //! - **Idle timeout**: a connection that moves no byte while none of its requests is in a
 //!   handler is closed: a response the client does not read (hyper has no timer for
 //!   writes; the socket notes the time of each byte moved).
@@ -121,9 +124,14 @@ pub async fn serve_with(
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new());
     let mut http = http1::Builder::new();
+    // Both caps: `max_buf_size` bounds what is read while a head is incomplete, but hyper's
+    // adaptive read can take a burst past it whole (its buffer grows by doubling), and it
+    // measured the buffer only while the head was incomplete, so a 100 KiB head arriving at
+    // once was served. `max_header_size` measures the parsed head itself, complete or not.
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(limits.max_header_bytes);
+        .max_buf_size(limits.max_header_bytes)
+        .max_header_size(limits.max_header_bytes);
     let http = Arc::new(http);
     let table = Arc::new(Table::new(limits.max_connections));
     let (stop, stopped) = watch::channel(());
