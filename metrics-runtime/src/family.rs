@@ -377,12 +377,9 @@ pub fn counter_add_f64(slots: &[AtomicU64], sets: usize, index: usize, v: f64) {
         return;
     }
     let row = crate::shard::current();
-    let slot = &slots[row * sets + index];
-    if row < OWNED_ROWS {
-        let next = f64::from_bits(slot.load(Ordering::Relaxed)) + v;
-        slot.store(next.to_bits(), Ordering::Relaxed);
-    } else {
-        float_add(slot, v);
+    // A sum that would overflow to infinity is dropped and counted, as an infinite amount is.
+    if !add_finite(&slots[row * sets + index], v, row < OWNED_ROWS) {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -500,13 +497,33 @@ pub fn histogram_exemplar(
     }
 }
 
+/// Adds a finite `delta` to the `f64` in `slot` (a plain load and store in a row the thread
+/// owns, compare-and-swap otherwise), unless the result would not be finite: a sum that
+/// overflowed to infinity stays so, and becomes NaN once an opposite infinity joins it. Then
+/// nothing is stored and `false` comes back, for the caller to count the value as invalid.
 #[inline(always)]
-fn float_add(slot: &AtomicU64, delta: f64) {
+pub(crate) fn add_finite(slot: &AtomicU64, delta: f64, owned: bool) -> bool {
+    if owned {
+        let next = f64::from_bits(slot.load(Ordering::Relaxed)) + delta;
+        if !next.is_finite() {
+            return false;
+        }
+        slot.store(next.to_bits(), Ordering::Relaxed);
+        return true;
+    }
     let mut current = slot.load(Ordering::Relaxed);
     loop {
-        let next = (f64::from_bits(current) + delta).to_bits();
-        match slot.compare_exchange_weak(current, next, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => return,
+        let next = f64::from_bits(current) + delta;
+        if !next.is_finite() {
+            return false;
+        }
+        match slot.compare_exchange_weak(
+            current,
+            next.to_bits(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => return true,
             Err(seen) => current = seen,
         }
     }
@@ -541,17 +558,20 @@ pub fn histogram_observe(
         b += 1;
     }
     let row = crate::shard::current();
+    let owned = row < OWNED_ROWS;
+    // The sum first: an observation that would overflow it to infinity (and later to NaN)
+    // is dropped whole and counted, so `_count` and the buckets agree with `_sum`.
+    if !add_finite(&sums[row * sets + index], value, owned) {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     let bucket = &buckets[(row * sets + index) * width + b];
-    let sum = &sums[row * sets + index];
-    if row < OWNED_ROWS {
+    if owned {
         bucket.store(
             bucket.load(Ordering::Relaxed).wrapping_add(1),
             Ordering::Relaxed,
         );
-        let next = f64::from_bits(sum.load(Ordering::Relaxed)) + value;
-        sum.store(next.to_bits(), Ordering::Relaxed);
     } else {
         bucket.fetch_add(1, Ordering::Relaxed);
-        float_add(sum, value);
     }
 }

@@ -49,23 +49,6 @@ fn bump(slot: &AtomicU64, owned: bool) {
     }
 }
 
-#[inline(always)]
-fn add_f64(slot: &AtomicU64, value: f64, owned: bool) {
-    if owned {
-        let next = f64::from_bits(slot.load(Ordering::Relaxed)) + value;
-        slot.store(next.to_bits(), Ordering::Relaxed);
-    } else {
-        let mut current = slot.load(Ordering::Relaxed);
-        loop {
-            let next = (f64::from_bits(current) + value).to_bits();
-            match slot.compare_exchange_weak(current, next, Ordering::Relaxed, Ordering::Relaxed) {
-                Ok(_) => return,
-                Err(seen) => current = seen,
-            }
-        }
-    }
-}
-
 /// Records one observation into a native histogram of `sets` label sets (with its classic
 /// buckets: the declared ones, or `+Inf` alone for a native-only family): one classic bucket,
 /// the sum and one native bucket, in the calling thread's row. NaN, and negative values of a
@@ -100,9 +83,13 @@ pub fn histogram_observe_native(
     }
     let row = crate::shard::current();
     let owned = row < OWNED_ROWS;
+    // The sum first, as for classic histograms: an observation overflowing it is dropped whole.
+    if !crate::family::add_finite(&sums[row * sets + index], value, owned) {
+        crate::family::count_invalid();
+        return;
+    }
     bump(&buckets[(row * sets + index) * width + b], owned);
     bump(&native[(row * sets + index) * spec.slots() + slot], owned);
-    add_f64(&sums[row * sets + index], value, owned);
 }
 
 /// A native histogram series as exposed: after schema reduction, populated buckets only.

@@ -26,6 +26,11 @@ pub struct Latency {
 #[metric(histogram, name = "corr_temperature_celsius", buckets = [-10.0, 0.0, 10.0])]
 pub struct Temperature;
 
+/// Time spent busy.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_busy_seconds_total", unit = "seconds")]
+pub struct Busy;
+
 /// A level that moves both ways.
 #[derive(MetricFamily)]
 #[metric(gauge, name = "corr_level")]
@@ -78,6 +83,29 @@ fn nan_and_negative_observations_never_poison_a_series() {
     Level.add(f64::MAX);
     assert_eq!(Level.get(), f64::MAX, "an overflow to +Inf is refused");
     Level.set(2.0);
+
+    // A sum that would overflow to infinity (and then to NaN, once an opposite infinity
+    // joins it) drops the observation whole: `_count`, buckets and `_sum` stay in step.
+    let before = Temperature.get();
+    Temperature.observe(f64::MAX);
+    Temperature.observe(f64::MAX);
+    let after = Temperature.get();
+    assert_eq!(
+        after.count,
+        before.count + 1,
+        "the second f64::MAX is dropped"
+    );
+    assert!(after.sum.is_finite(), "{}", after.sum);
+    Temperature.observe(-f64::MAX);
+    Temperature.observe(-f64::MAX);
+    Temperature.observe(-f64::MAX);
+    let after = Temperature.get();
+    assert_eq!(after.count, before.count + 3);
+    assert!(after.sum.is_finite(), "{}", after.sum);
+    // The same for a counter of seconds.
+    Busy.inc_by(f64::MAX);
+    Busy.inc_by(f64::MAX);
+    assert_eq!(Busy.get(), f64::MAX);
 
     // The count is a self-metric.
     let mut registry = Registry::new();
