@@ -971,3 +971,212 @@ fn a_head_over_the_limit_gets_431_however_it_arrives() {
         200
     );
 }
+
+/// Handler and middleware runs of the apps that `mount` probes.
+static PROBED_APP_RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A handler that counts its runs in [`PROBED_APP_RUNS`].
+async fn counted() -> &'static str {
+    PROBED_APP_RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    "app\n"
+}
+
+/// The error `mount` gives for `path` on `app`, with a token so the route is mounted.
+fn mount_error(app: axum::Router, path: &str) -> Option<metrics_runtime::ConfigError> {
+    let config = config(&format!("path = \"{path}\"\n[auth]\ntoken = \"s3cret\"\n"));
+    http::mount(app, registry(), &config).err()
+}
+
+/// A metrics `path` that a route of the application matches (a parameter, a wildcard, a
+/// nested router or service, one method only, `any`) is an error naming `path` and the
+/// route, found without running a handler or a middleware of the application; a fallback
+/// is not a route. (Before: `/users/{id}` with `path = "/users/metrics"` merged, and
+/// `GET /users/metrics`, the application's, went to the metrics endpoint from then on.)
+#[test]
+fn mount_refuses_a_path_a_route_of_the_application_matches() {
+    use axum::routing::{any, get, post};
+    use std::sync::atomic::Ordering;
+    // A middleware on every route and the fallback, counted like the handlers.
+    let counted_layer = || {
+        axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                PROBED_APP_RUNS.fetch_add(1, Ordering::SeqCst);
+                next.run(req).await
+            },
+        )
+    };
+    let nested_service = || {
+        axum::Router::new()
+            .route("/{*file}", get(counted))
+            .fallback(counted)
+    };
+    let cases: Vec<(&str, axum::Router, &str, &str)> = vec![
+        (
+            "a parameter",
+            axum::Router::new().route("/users/{id}", get(counted)),
+            "/users/metrics",
+            "`/users/{id}`",
+        ),
+        (
+            "a wildcard",
+            axum::Router::new().route("/files/{*rest}", get(counted)),
+            "/files/a/metrics",
+            "`/files/{*rest}`",
+        ),
+        (
+            "a wildcard at the root",
+            axum::Router::new()
+                .route("/health", get(counted))
+                .route("/{*rest}", get(counted)),
+            "/metrics",
+            "`/{*rest}`",
+        ),
+        (
+            "a nested router",
+            axum::Router::new().nest(
+                "/api",
+                axum::Router::new().route("/{name}", get(counted).post(counted)),
+            ),
+            "/api/metrics",
+            "`/api/{name}`",
+        ),
+        (
+            "a nested service",
+            axum::Router::new().nest_service("/static", nested_service()),
+            "/static/metrics",
+            "nests",
+        ),
+        (
+            "a nested service at the path itself",
+            axum::Router::new().nest_service("/metrics", nested_service()),
+            "/metrics",
+            // axum routes the prefix itself as a route of its own.
+            "`/metrics`",
+        ),
+        (
+            "a route of one method only",
+            axum::Router::new().route("/users/{id}", post(counted)),
+            "/users/metrics",
+            "`/users/{id}`",
+        ),
+        (
+            "a route of any method",
+            axum::Router::new().route("/hooks/{name}", any(counted)),
+            "/hooks/metrics",
+            "`/hooks/{name}`",
+        ),
+        (
+            "the same path, with a layer",
+            axum::Router::new()
+                .route("/metrics", get(counted))
+                .layer(counted_layer()),
+            "/metrics",
+            "`/metrics`",
+        ),
+        (
+            "a parameter, with a fallback and a layer",
+            axum::Router::new()
+                .route("/users/{id}", get(counted))
+                .fallback(counted)
+                .layer(counted_layer()),
+            "/users/metrics",
+            "`/users/{id}`",
+        ),
+    ];
+    for (what, app, path, route) in cases {
+        let err = mount_error(app, path);
+        let Some(err) = err else {
+            panic!("{what}: `{path}` was mounted over the application's route")
+        };
+        assert_eq!(err.key, "path", "{what}");
+        assert!(
+            err.message.contains(&format!("`{path}`")) && err.message.contains(route),
+            "{what}: {err}"
+        );
+    }
+    // Not a route of the application: a fallback (the router's or a nested router's), a
+    // path the application routes only with a trailing slash, a parameter that matches one
+    // segment where the path has two.
+    let free: Vec<(&str, axum::Router, &str)> = vec![
+        (
+            "a fallback handler",
+            axum::Router::new()
+                .route("/health", get(counted))
+                .fallback(counted)
+                .layer(counted_layer()),
+            "/metrics",
+        ),
+        (
+            "a nested router's fallback",
+            axum::Router::new().nest(
+                "/api",
+                axum::Router::new()
+                    .route("/users", get(counted))
+                    .fallback(counted),
+            ),
+            "/api/metrics",
+        ),
+        (
+            "a trailing slash",
+            axum::Router::new().route("/metrics/", get(counted)),
+            "/metrics",
+        ),
+        (
+            "one segment",
+            axum::Router::new().route("/users/{id}", get(counted)),
+            "/users/a/metrics",
+        ),
+        (
+            "no routes, only a fallback",
+            axum::Router::new().fallback(counted),
+            "/metrics",
+        ),
+    ];
+    for (what, app, path) in free {
+        assert_eq!(mount_error(app, path), None, "{what}");
+    }
+    assert_eq!(
+        PROBED_APP_RUNS.load(Ordering::SeqCst),
+        0,
+        "the probe ran a handler or a middleware of the application"
+    );
+}
+
+/// An application with a fallback handler keeps it, over real HTTP: the metrics path is
+/// the metrics endpoint's, every other unrouted path still the fallback's, and a path the
+/// application routes only with a trailing slash still the application's.
+#[test]
+fn mount_beside_a_fallback_and_a_trailing_slash_route() {
+    let app = axum::Router::new()
+        .route("/metrics/", axum::routing::get(|| async { "slash\n" }))
+        .fallback(|| async { (axum::http::StatusCode::IM_A_TEAPOT, "fallback\n") });
+    let config = config("[auth]\ntoken = \"s3cret\"\n");
+    let app = http::mount(app, registry(), &config).expect("no route of the application");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            let _ = http::serve(listener, app, std::future::pending()).await;
+        });
+    });
+    let addr = rx.recv().expect("server started");
+    let token = ["Authorization: Bearer s3cret"];
+    assert_eq!(
+        http_get(addr, "/metrics", &token).expect("http").status,
+        200
+    );
+    assert_eq!(http_get(addr, "/metrics", &[]).expect("http").status, 401);
+    let slash = http_get(addr, "/metrics/", &[]).expect("http");
+    assert_eq!((slash.status, slash.body.as_str()), (200, "slash\n"));
+    for other in ["/other", "/metrics/x", "/Metrics", "/%6Detrics"] {
+        let r = http_get(addr, other, &[]).expect("http");
+        assert_eq!((r.status, r.body.as_str()), (418, "fallback\n"), "{other}");
+    }
+}

@@ -220,7 +220,9 @@ fn gzip(_body: &[u8]) -> std::io::Result<Vec<u8>> {
 /// at all (404), so a deployment cannot expose metrics openly, or panic, by accident.
 ///
 /// Merging it into an application that routes the same path panics in axum's
-/// `Router::merge`; [`mount`] returns that as an error instead.
+/// `Router::merge`, and merging it into one whose pattern matches the path (`/users/{id}`
+/// for `/users/metrics`) silently takes that path from the application; [`mount`] refuses
+/// both with an error. Merge this router yourself only into a router you know.
 pub fn metrics_router(registry: Arc<Registry>, config: &MetricsConfig) -> axum::Router {
     if !config.enabled || !config.auth.serves() || config.validate().is_err() {
         return axum::Router::new();
@@ -253,12 +255,16 @@ pub fn metrics_router(registry: Arc<Registry>, config: &MetricsConfig) -> axum::
 }
 
 /// `app` with the metrics route of [`metrics_router`] merged in. A config that fails
-/// [`MetricsConfig::validate`], or a `path` the application routes already, is an error
-/// naming `path` rather than a panic at startup.
+/// [`MetricsConfig::validate`], or a `path` a route of the application matches, is an error
+/// naming `path` (and the application's route) rather than a takeover or a panic at startup.
 ///
-/// axum reports the overlap only by panicking, so the merge runs under `catch_unwind`: the
-/// panic hook still prints axum's own message before the error comes back, and a program
-/// built with `panic = "abort"` aborts there as `Router::merge` would.
+/// A route of the application matches `path` when it is that path, or a pattern that
+/// matches it (`/users/{id}` matches `/users/metrics`, `/{*rest}` every path), for any
+/// method, in a nested router or under a nested service: axum would send those requests to
+/// the metrics route from then on, silently. The application's fallback does not count: it
+/// answers only what no route matches. The check runs no handler and no middleware of the
+/// application: it sends requests for `path` through a copy of the router whose every route
+/// and fallback answers at once with a mark of which it was.
 pub fn mount(
     app: axum::Router,
     registry: Arc<Registry>,
@@ -269,6 +275,25 @@ pub fn mount(
     if !metrics.has_routes() {
         return Ok(app);
     }
+    if let Some(route) = probe::route_of(&app, &config.path) {
+        let by = match route {
+            probe::Route::Template(template) => format!("the application's route `{template}`"),
+            probe::Route::Nested => {
+                "a service the application nests at a prefix of it (`nest_service`)".to_string()
+            }
+            probe::Route::Unknown => "a route of the application".to_string(),
+        };
+        return Err(ConfigError {
+            key: "path".to_string(),
+            message: format!(
+                "`{}` is served by {by}, which the metrics endpoint would take over; give the \
+                 metrics endpoint a path the application does not route",
+                config.path
+            ),
+        });
+    }
+    // The probe finds every overlap axum refuses; should one ever slip past it, axum's panic
+    // is still an error here (its message printed by the panic hook first).
     std::panic::catch_unwind(AssertUnwindSafe(move || app.merge(metrics))).map_err(|panic| {
         let why = panic
             .downcast_ref::<String>()
@@ -284,6 +309,137 @@ pub fn mount(
             ),
         }
     })
+}
+
+/// Whether a route of an application matches a path, found without running any of it.
+mod probe {
+    use std::convert::Infallible;
+    use std::future::Ready;
+    use std::task::{Context, Poll};
+
+    use axum::body::Body;
+    use axum::extract::{MatchedPath, Request};
+    use axum::http::{Method, StatusCode};
+    use axum::response::Response;
+    use futures_util::FutureExt as _;
+
+    /// What matched the path.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(super) enum Route {
+        /// A route, by its template (`/users/{id}`).
+        Template(String),
+        /// A service nested at a prefix of the path (`nest_service`): axum keeps no
+        /// template for those.
+        Nested,
+        /// A route that answered 405 without the mark (not expected: every route is marked).
+        Unknown,
+    }
+
+    /// The mark the probe's answer carries: a route (and its template, when axum has one)
+    /// or the fallback.
+    #[derive(Debug, Clone)]
+    struct Reached {
+        route: bool,
+        template: Option<String>,
+    }
+
+    /// A layer whose service answers at once with a [`Reached`] mark, never calling what it
+    /// wraps: on a copy of the application, neither a handler nor a middleware runs.
+    #[derive(Debug, Clone, Copy)]
+    struct Mark {
+        route: bool,
+    }
+
+    impl<S> tower_layer::Layer<S> for Mark {
+        type Service = Mark;
+        fn layer(&self, _inner: S) -> Mark {
+            *self
+        }
+    }
+
+    impl tower_service::Service<Request> for Mark {
+        type Response = Response;
+        type Error = Infallible;
+        type Future = Ready<Result<Response, Infallible>>;
+
+        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, req: Request) -> Self::Future {
+            let mut response = Response::new(Body::empty());
+            response.extensions_mut().insert(Reached {
+                route: self.route,
+                template: req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(|m| m.as_str().to_string()),
+            });
+            std::future::ready(Ok(response))
+        }
+    }
+
+    /// The route of `app` that matches `path`, if one does, for any method.
+    ///
+    /// `Router::layer` wraps every endpoint, the fallbacks' (nested ones included) too;
+    /// `Router::route_layer` only the routes', each with its method router's own fallback
+    /// (the 405), and as it is applied second it is the outer one there. So a request that
+    /// matches a route comes back marked `route`, one that only a fallback takes is marked
+    /// otherwise, and neither reaches the application (axum 0.8: `routing/mod.rs`,
+    /// `path_router.rs`, `method_routing.rs`). Every method is tried, although the route
+    /// mark answers every method of a matched path, so that a route found by one method
+    /// only is found all the same.
+    pub(super) fn route_of(app: &axum::Router, path: &str) -> Option<Route> {
+        // `route_layer` panics on a router without routes; such a router routes nothing.
+        if !app.has_routes() {
+            return None;
+        }
+        let probe = app
+            .clone()
+            .layer(Mark { route: false })
+            .route_layer(Mark { route: true });
+        let methods = [
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+            Method::OPTIONS,
+            Method::TRACE,
+        ];
+        for method in methods {
+            let Ok(request) = Request::builder()
+                .method(method)
+                .uri(path)
+                .body(Body::empty())
+            else {
+                // A path that is no URI (refused by validation already): nothing to probe.
+                return None;
+            };
+            let mut router = probe.clone();
+            // The marks answer at once, so the answer is ready at its first poll; an answer
+            // that is not (never seen) counts as a route, not as a free path.
+            let answer = tower_service::Service::call(&mut router, request).now_or_never();
+            let Some(Ok(response)) = answer else {
+                return Some(Route::Unknown);
+            };
+            match response.extensions().get::<Reached>() {
+                Some(Reached {
+                    route: true,
+                    template,
+                }) => {
+                    return Some(template.clone().map_or(Route::Nested, Route::Template));
+                }
+                Some(_) => {}
+                None if response.status() == StatusCode::METHOD_NOT_ALLOWED => {
+                    return Some(Route::Unknown);
+                }
+                None => {}
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]
