@@ -439,6 +439,8 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let stability_in_help = f.stability_in_help;
+    let forbidden_labels = &f.forbidden_labels;
+    let tenant_labels = &f.tenant_labels;
     let deprecated_since = match &f.deprecated_since {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
@@ -941,6 +943,8 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 role: #role,
                 prefix: #prefix,
                 stability_in_help: #stability_in_help,
+                forbidden_labels: &[ #( #forbidden_labels ),* ],
+                tenant_labels: &[ #( #tenant_labels ),* ],
                 type_name: #type_name,
                 module_path: ::core::module_path!(),
             };

@@ -109,6 +109,10 @@ pub struct Family<'a> {
     /// The crate policy's prefix and HELP setting, recorded in the descriptor.
     pub prefix: Option<String>,
     pub stability_in_help: bool,
+    /// The crate policy's own forbidden labels (R7, beyond the built-in table) and tenant
+    /// labels (R11), recorded so that a checker of any scrape applies them too.
+    pub forbidden_labels: Vec<String>,
+    pub tenant_labels: Vec<String>,
     pub is_unit_struct: bool,
     /// Some attribute items were rejected (and reported): checks that could fire only because
     /// one is missing (the series budget, a misspelled `max_series`) are skipped.
@@ -608,6 +612,8 @@ pub fn family<'a>(
         role,
         prefix: policy.prefix.clone(),
         stability_in_help: policy.stability_in_help,
+        forbidden_labels: policy.forbidden_labels.clone(),
+        tenant_labels: policy.tenant_labels.clone(),
         is_unit_struct,
         partial: partial || summary,
     };

@@ -49,6 +49,12 @@ pub struct FamilyDescriptor {
     /// Whether HELP carries the stability level (`[ALPHA] `), as the declaring crate's policy
     /// says (`stability_in_help = true`); a deprecation is always shown.
     pub stability_in_help: bool,
+    /// Label names the declaring crate's policy forbids beyond the built-in table
+    /// (`forbidden_labels`, R7): a checker of a scrape holds every series to them too.
+    pub forbidden_labels: &'static [&'static str],
+    /// The declaring crate's tenant labels (`tenant_labels`, R11): not on counters or
+    /// histograms.
+    pub tenant_labels: &'static [&'static str],
     /// The Rust type that declares the family.
     pub type_name: &'static str,
     /// The module that declares the family.

@@ -63,6 +63,8 @@ fn family_with_help(name: &str, help: &str) -> &'static Family {
         role: metrics_runtime::FamilyRole::None,
         prefix: None,
         stability_in_help: true,
+        forbidden_labels: &[],
+        tenant_labels: &[],
         type_name: "Dynamic",
         module_path: module_path!(),
     }));
