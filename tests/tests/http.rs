@@ -1060,6 +1060,13 @@ fn mount_refuses_a_path_a_route_of_the_application_matches() {
             "`/users/{id}`",
         ),
         (
+            "a service routed by a pattern",
+            axum::Router::new()
+                .route_service("/svc/{name}", axum::routing::get(counted).with_state(())),
+            "/svc/metrics",
+            "`/svc/{name}`",
+        ),
+        (
             "a route of any method",
             axum::Router::new().route("/hooks/{name}", any(counted)),
             "/hooks/metrics",
@@ -1178,5 +1185,43 @@ fn mount_beside_a_fallback_and_a_trailing_slash_route() {
     for other in ["/other", "/metrics/x", "/Metrics", "/%6Detrics"] {
         let r = http_get(addr, other, &[]).expect("http");
         assert_eq!((r.status, r.body.as_str()), (418, "fallback\n"), "{other}");
+    }
+}
+
+/// Every form of a request for the metrics path meets the gate first, whatever the method
+/// or the form of the target (absolute, with a query); other spellings of the path (a
+/// trailing slash, dot segments, percent-encoding, a doubled slash) are not the metrics
+/// path and never reach it, with or without the token.
+#[test]
+fn other_forms_of_the_metrics_path() {
+    let addr = start(config("[auth]\ntoken = \"s3cret\"\n"));
+    let status = |line: &str, auth: &str| {
+        let head = format!("{line}\r\nHost: t\r\n{auth}Connection: close\r\n\r\n");
+        http_raw(addr, head.as_bytes()).expect("answered").status
+    };
+    let token = "Authorization: Bearer s3cret\r\n";
+    for line in [
+        "GET /metrics HTTP/1.0",
+        "HEAD /metrics HTTP/1.1",
+        "OPTIONS /metrics HTTP/1.1",
+        "TRACE /metrics HTTP/1.1",
+        "CONNECT /metrics HTTP/1.1",
+        "GET http://t/metrics HTTP/1.1",
+        "GET /metrics?x=1 HTTP/1.1",
+    ] {
+        assert_eq!(status(line, ""), 401, "{line}");
+    }
+    assert_eq!(status("GET http://t/metrics HTTP/1.1", token), 200);
+    for line in [
+        "GET /metrics/ HTTP/1.1",
+        "GET //metrics HTTP/1.1",
+        "GET /./metrics HTTP/1.1",
+        "GET /items/../metrics HTTP/1.1",
+        "GET /%6Detrics HTTP/1.1",
+        "GET /metrics%2F HTTP/1.1",
+        "GET /METRICS HTTP/1.1",
+        "OPTIONS * HTTP/1.1",
+    ] {
+        assert_eq!(status(line, token), 404, "{line}");
     }
 }
