@@ -458,6 +458,11 @@ impl Registry {
     /// name registered there later is refused by its `register` call; one that slips past (a
     /// collector describing other names than it collects) is left out of the exposition and
     /// counted by the self-metric `exposition_conflicts_total`.
+    ///
+    /// Dropping this registry takes the claims back, so a registry put together again can
+    /// attach `registry` anew; the `prometheus` crate remembers each name's help and labels
+    /// for its registry's lifetime, though, so a hand-written metric of a once-claimed name
+    /// still cannot be registered there.
     #[cfg(feature = "prometheus")]
     pub fn with_prometheus(
         mut self,
