@@ -37,6 +37,7 @@
 mod excerpt;
 mod exemplar;
 mod line;
+mod packed;
 mod series;
 
 use std::borrow::Cow;
@@ -111,6 +112,8 @@ enum Rest<'a> {
 
 #[derive(Clone)]
 struct Unescaped<'a> {
+    /// The labels as written (what follows the name).
+    raw: &'a str,
     labels: Vec<(&'a str, String)>,
     timestamp: Option<i64>,
     /// An OpenMetrics exemplar (a sample with one is kept in this form: they are rare).
@@ -124,6 +127,16 @@ impl<'a> Sample<'a> {
             Rest::Raw(rest) => LabelsInner::Raw(RawLabels::new(rest)),
             Rest::Unescaped(u) => LabelsInner::Unescaped(u.labels.iter()),
         })
+    }
+
+    /// Label pairs in the order written, values as written (escapes not undone), borrowed
+    /// from the input: two values are equal exactly when their written forms are, since a
+    /// value has one written form (`\\`, `\"` and `\n` are the only escapes).
+    pub fn labels_as_written(&self) -> LabelsAsWritten<'a> {
+        LabelsAsWritten(RawLabels::new(match &self.rest {
+            Rest::Raw(rest) => rest,
+            Rest::Unescaped(u) => u.raw,
+        }))
     }
 
     /// The value of label `name`.
@@ -190,6 +203,17 @@ impl<'s> Iterator for Labels<'s> {
             LabelsInner::Raw(raw) => raw.next(),
             LabelsInner::Unescaped(it) => it.next().map(|(k, v)| (*k, v.as_str())),
         }
+    }
+}
+
+/// A sample's label pairs as written in the input ([`Sample::labels_as_written`]).
+pub struct LabelsAsWritten<'a>(RawLabels<'a>);
+
+impl<'a> Iterator for LabelsAsWritten<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
     }
 }
 
@@ -307,74 +331,81 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
 /// Lines between two looks at the clock.
 const LINES_PER_CLOCK_CHECK: usize = 1024;
 
-const TYPED: u8 = 1;
-const HELPED: u8 = 2;
-const CLOSED: u8 = 4;
+/// A family as the parse has read it so far; [`Visit::end`] gets it whole.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FamilyHead<'a> {
+    /// The family name.
+    pub name: &'a str,
+    /// `counter`, `gauge`, `histogram`, `summary` or `untyped` (no TYPE line). A TYPE line
+    /// comes before a family's samples, so this is final by the first sample.
+    pub kind: &'static str,
+    /// The HELP text, unescaped (a HELP line may follow the samples: final at the end).
+    pub help: Option<Cow<'a, str>>,
+    /// Samples so far.
+    pub samples: usize,
+    /// The 1-based line of the family's first line.
+    pub line: usize,
+    /// Where the family's lines are in the text: from the start of its first line to the end
+    /// of its last ([`series_count`] of that slice counts its series).
+    pub span: std::ops::Range<usize>,
+    typed: bool,
+    helped: bool,
+}
 
-/// The parse in progress: the exposition and what each family has had (by slot).
+/// What [`parse_each`] hands each family to, one sample at a time: the checker aggregates and
+/// drops them, [`parse`] collects them into an [`Exposition`].
+///
+/// A family's samples come in order, then its `end`; then the next family's. What a visitor
+/// was given is only valid if [`parse_each`] then returns `Ok`: an error (a repeated series,
+/// a family seen twice) may be found after the families it concerns were handed over.
+pub trait Visit<'a> {
+    /// A sample of `family` (whose `samples` does not count it yet).
+    fn sample(&mut self, family: &FamilyHead<'a>, sample: Sample<'a>);
+    /// The family's last line was read.
+    fn end(&mut self, family: FamilyHead<'a>);
+}
+
+/// The parse in progress: the family being read, and what must be remembered of the others,
+/// 8 bytes a family, a typed family and a sample ([`packed`]).
 struct State<'a> {
-    out: Exposition<'a>,
-    flags: Vec<u8>,
-    current: Option<usize>,
+    text: &'a str,
+    keys: packed::Keys,
+    current: Option<FamilyHead<'a>>,
+    /// Families in the order opened: a family opened twice is not contiguous.
+    opened: packed::Opened,
+    /// Every sample's series: none may be given twice.
+    series: packed::Series,
+    typed: packed::Typed,
 }
 
 impl<'a> State<'a> {
-    /// The slot of family `name`, opened or continued at line `n`; a family's lines must be
-    /// contiguous.
-    fn slot(&mut self, name: &'a str, n: usize) -> Result<usize, ParseError> {
-        let existing = self.out.index.get(name).copied();
-        if let (Some(i), Some(current)) = (existing, self.current)
-            && i == current
-        {
-            return Ok(i);
+    /// The family `name` (a slice of the text), continued or opened at line `n` (at byte
+    /// `at`); the previous one ends. A family opened twice is an error [`State::fail`] finds
+    /// later, from `opened`.
+    fn slot(&mut self, name: &'a str, n: usize, at: usize, visit: &mut impl Visit<'a>) {
+        if self.current.as_ref().is_some_and(|c| c.name == name) {
+            return;
         }
-        if let Some(prev) = self.current.take()
-            && let Some(f) = self.flags.get_mut(prev)
-        {
-            *f |= CLOSED;
+        if let Some(done) = self.current.take() {
+            visit.end(done);
         }
-        let i = match existing {
-            Some(i) if self.flags.get(i).is_some_and(|f| f & CLOSED != 0) => {
-                return Err(ParseError::new(
-                    n,
-                    format!(
-                        "the lines of family `{}` are not grouped together",
-                        excerpt(name)
-                    ),
-                ));
-            }
-            Some(i) => i,
-            None => {
-                self.out.families.push(ParsedFamily {
-                    name,
-                    kind: "untyped",
-                    ..ParsedFamily::default()
-                });
-                self.flags.push(0);
-                let i = self.out.families.len() - 1;
-                self.out.index.insert(name, i);
-                i
-            }
-        };
-        self.current = Some(i);
-        Ok(i)
+        self.opened.push(&self.keys, self.text, name);
+        self.current = Some(FamilyHead {
+            name,
+            kind: "untyped",
+            line: n,
+            span: at..at,
+            ..FamilyHead::default()
+        });
     }
 
-    fn flag(&self, slot: usize, flag: u8) -> bool {
-        self.flags.get(slot).is_some_and(|f| f & flag != 0)
+    fn typed(&self, name: &str) -> Option<&'static str> {
+        self.typed.get(&self.keys, self.text, name)
     }
 
     /// The family a sample name belongs to, given the families typed so far.
     fn family_of(&self, name: &'a str) -> &'a str {
-        let typed = |n: &str| {
-            self.out
-                .index
-                .get(n)
-                .filter(|&&i| self.flag(i, TYPED))
-                .and_then(|&i| self.out.families.get(i))
-                .map(|f| f.kind)
-        };
-        if typed(name).is_some() {
+        if self.typed(name).is_some() {
             return name;
         }
         for (suffix, kinds) in [
@@ -387,7 +418,7 @@ impl<'a> State<'a> {
             ("_count", &["histogram", "summary"][..]),
         ] {
             if let Some(base) = name.strip_suffix(suffix)
-                && typed(base).is_some_and(|k| kinds.contains(&k))
+                && self.typed(base).is_some_and(|k| kinds.contains(&k))
             {
                 return base;
             }
@@ -398,12 +429,7 @@ impl<'a> State<'a> {
     /// What OpenMetrics requires of the samples it adds: an exemplar only on a counter's
     /// `_total` or a histogram bucket; a `_created` value a finite, non-negative time.
     fn check_openmetrics(&self, s: &Sample<'a>, family: &str, n: usize) -> Result<(), ParseError> {
-        let kind = self
-            .out
-            .index
-            .get(family)
-            .and_then(|&i| self.out.families.get(i))
-            .map_or("untyped", |f| f.kind);
+        let kind = self.typed(family).unwrap_or("untyped");
         if s.exemplar().is_some()
             && !(kind == "counter" && s.name.ends_with("_total")
                 || kind == "histogram" && s.name.ends_with("_bucket"))
@@ -433,7 +459,14 @@ impl<'a> State<'a> {
     }
 
     /// A `# HELP` or `# TYPE` line.
-    fn meta(&mut self, keyword: &str, rest: &'a str, n: usize) -> Result<(), ParseError> {
+    fn meta(
+        &mut self,
+        keyword: &str,
+        rest: &'a str,
+        n: usize,
+        at: usize,
+        visit: &mut impl Visit<'a>,
+    ) -> Result<(), ParseError> {
         let err = |m: String| ParseError::new(n, m);
         let rest = rest.trim_start_matches([' ', '\t']);
         let (name, arg) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
@@ -444,17 +477,16 @@ impl<'a> State<'a> {
                 name_problem(name, false)
             )));
         }
-        let slot = self.slot(name, n)?;
+        self.slot(name, n, at, visit);
+        let Some(family) = self.current.as_mut() else {
+            return Ok(());
+        };
         if keyword == "HELP" {
-            if self.flag(slot, HELPED) {
+            if family.helped {
                 return Err(err(format!("second HELP line for `{}`", excerpt(name))));
             }
-            if let (Some(f), Some(family)) =
-                (self.flags.get_mut(slot), self.out.families.get_mut(slot))
-            {
-                *f |= HELPED;
-                family.help = Some(unescape_help(arg));
-            }
+            family.helped = true;
+            family.help = Some(unescape_help(arg));
             return Ok(());
         }
         let kind = match arg.trim() {
@@ -471,34 +503,65 @@ impl<'a> State<'a> {
                 )));
             }
         };
-        if self.flag(slot, TYPED) {
+        if family.typed {
             return Err(err(format!("second TYPE line for `{}`", excerpt(name))));
         }
-        if let (Some(f), Some(family)) = (self.flags.get_mut(slot), self.out.families.get_mut(slot))
-        {
-            if !family.samples.is_empty() {
-                return Err(err(format!(
-                    "TYPE line for `{}` after its samples",
-                    excerpt(name)
-                )));
-            }
-            *f |= TYPED;
-            family.kind = kind;
+        if family.samples > 0 {
+            return Err(err(format!(
+                "TYPE line for `{}` after its samples",
+                excerpt(name)
+            )));
         }
+        family.typed = true;
+        family.kind = kind;
+        self.typed.insert(&self.keys, self.text, name, kind);
         Ok(())
     }
 
-    /// The error to report for `e`: a repeated series on an earlier line comes first, as a
-    /// parser reading line by line would have found it first.
-    fn fail(&self, e: ParseError) -> ParseError {
-        if e.timed_out {
+    /// The error to report when the parse stops with `e`.
+    fn fail(&mut self, e: ParseError) -> ParseError {
+        self.first_error(Some(e.clone())).unwrap_or(e)
+    }
+
+    /// The error to report when the parse stops with `e` (or ends, `None`): the first of a
+    /// family opened a second time before it, or `e`; a repeated series on an earlier line
+    /// comes before either, as a parser reading line by line would have found it first.
+    fn first_error(&mut self, e: Option<ParseError>) -> Option<ParseError> {
+        if e.as_ref().is_some_and(|e| e.timed_out) {
             return e;
         }
-        match series::first_repeat(self.out.families.iter().flat_map(|f| f.samples.iter())) {
-            Some((line, name)) if line < e.line => repeated_series(line, name),
-            _ => e,
+        let text = self.text;
+        let reopen = self
+            .opened
+            .first_reopen(&self.keys, text)
+            .map(|(at, name)| (packed::line_at(text, at), name));
+        let stop = match (reopen, e) {
+            (Some((line, name)), e) if e.as_ref().is_none_or(|e| line <= e.line) => {
+                Some(not_grouped(line, name))
+            }
+            (_, e) => e,
+        };
+        let repeat = self
+            .series
+            .first_repeat(&self.keys, text)
+            .map(|at| (packed::line_at(text, at), packed::metric_name_at(text, at)));
+        match (repeat, stop) {
+            (Some((line, name)), stop) if stop.as_ref().is_none_or(|s| line < s.line) => {
+                Some(repeated_series(line, name))
+            }
+            (_, stop) => stop,
         }
     }
+}
+
+fn not_grouped(line: usize, name: &str) -> ParseError {
+    ParseError::new(
+        line,
+        format!(
+            "the lines of family `{}` are not grouped together",
+            excerpt(name)
+        ),
+    )
 }
 
 fn repeated_series(line: usize, name: &str) -> ParseError {
@@ -516,16 +579,76 @@ pub fn parse_until(text: &str, deadline: Instant) -> Result<Exposition<'_>, Pars
     parse_with(text, Some(deadline))
 }
 
+/// Collects what [`parse_each`] hands over into an [`Exposition`].
+impl<'a> Visit<'a> for (Exposition<'a>, Vec<Sample<'a>>) {
+    fn sample(&mut self, _family: &FamilyHead<'a>, sample: Sample<'a>) {
+        self.1.push(sample);
+    }
+
+    fn end(&mut self, family: FamilyHead<'a>) {
+        let (out, samples) = self;
+        out.index.entry(family.name).or_insert(out.families.len());
+        out.families.push(ParsedFamily {
+            name: family.name,
+            kind: family.kind,
+            help: family.help,
+            samples: std::mem::take(samples),
+        });
+    }
+}
+
 fn parse_with(text: &str, deadline: Option<Instant>) -> Result<Exposition<'_>, ParseError> {
+    let mut collect = (Exposition::default(), Vec::new());
+    parse_each(text, deadline, &mut collect)?;
+    Ok(collect.0)
+}
+
+/// Parses an exposition one family at a time, handing each sample, then the family's end, to
+/// `visit` as it is read: what the caller keeps is up to it, and the parse itself keeps
+/// 8 bytes per family, per typed family and per sample besides the family being read
+/// (its label sets are not kept). Stops with an error ([`ParseError::is_timeout`]) once
+/// `deadline` has passed.
+///
+/// The result is `Ok` exactly when [`parse`] would succeed, and the error is the same; but
+/// some errors (a series given twice, a family's lines not grouped together) are only known
+/// at the end, after the families concerned were handed over.
+///
+/// ```
+/// use metrics_exposition::{FamilyHead, Sample, Visit};
+///
+/// #[derive(Default)]
+/// struct Count { families: usize, samples: usize }
+/// impl<'a> Visit<'a> for Count {
+///     fn sample(&mut self, _: &FamilyHead<'a>, _: Sample<'a>) { self.samples += 1 }
+///     fn end(&mut self, _: FamilyHead<'a>) { self.families += 1 }
+/// }
+/// let mut count = Count::default();
+/// metrics_exposition::parse_each("# TYPE a counter\na 1\nb{x=\"1\"} 2\nb 3\n", None, &mut count)
+///     .map_err(|e| e.to_string())?;
+/// assert_eq!((count.families, count.samples), (2, 3));
+/// # Ok::<(), String>(())
+/// ```
+pub fn parse_each<'a>(
+    text: &'a str,
+    deadline: Option<Instant>,
+    visit: &mut impl Visit<'a>,
+) -> Result<(), ParseError> {
     let mut state = State {
-        out: Exposition::default(),
-        flags: Vec::new(),
+        text,
+        keys: packed::Keys::for_text(text),
         current: None,
+        opened: packed::Opened::default(),
+        series: packed::Series::whole(),
+        typed: packed::Typed::new(),
     };
     // The format's line break is `\n` alone: a `\r` belongs to the line (a label value or
     // HELP may end in one), so stripping it would corrupt what round-trips.
-    for (i, line) in text.split('\n').enumerate() {
-        let n = i + 1;
+    let mut at = 0usize;
+    let mut n = 0usize;
+    for line in text.split('\n') {
+        let line_start = at;
+        at += line.len() + 1;
+        n += 1;
         if n.is_multiple_of(LINES_PER_CLOCK_CHECK) && past(deadline) {
             return Err(ParseError::timed_out(n));
         }
@@ -539,31 +662,61 @@ fn parse_with(text: &str, deadline: Option<Instant>) -> Result<Exposition<'_>, P
                 if let Some(rest) = comment.strip_prefix(keyword)
                     && (rest.is_empty() || rest.starts_with([' ', '\t']))
                 {
-                    state.meta(keyword, rest, n).map_err(|e| state.fail(e))?;
+                    if let Err(e) = state.meta(keyword, rest, n, line_start, visit) {
+                        return Err(state.fail(e));
+                    }
+                    if let Some(c) = state.current.as_mut() {
+                        c.span.end = line_start + line.len();
+                    }
                 }
             }
             continue; // otherwise an ordinary comment
         }
-        let sample = line::parse_sample(line, n, deadline).map_err(|e| state.fail(e))?;
-        let family = state.family_of(sample.name);
-        state
-            .check_openmetrics(&sample, family, n)
-            .map_err(|e| state.fail(e))?;
-        let slot = state.slot(family, n).map_err(|e| state.fail(e))?;
-        if let Some(f) = state.out.families.get_mut(slot) {
-            f.samples.push(sample);
+        let parsed = line::parse_sample(line, n, deadline).and_then(|sample| {
+            let family = state.family_of(sample.name);
+            state.check_openmetrics(&sample, family, n)?;
+            Ok((sample, family))
+        });
+        let (sample, family) = match parsed {
+            Ok(p) => p,
+            Err(e) => return Err(state.fail(e)),
+        };
+        state.slot(family, n, line_start, visit);
+        state.series.push(&state.keys, text, &sample);
+        if let Some(current) = state.current.as_mut() {
+            visit.sample(current, sample);
+            current.samples += 1;
+            current.span.end = line_start + line.len();
         }
     }
     if past(deadline) {
-        return Err(ParseError::timed_out(text.split('\n').count()));
+        return Err(ParseError::timed_out(n));
     }
-    let out = state.out;
-    if let Some((line, name)) =
-        series::first_repeat(out.families.iter().flat_map(|f| f.samples.iter()))
-    {
-        return Err(repeated_series(line, name));
+    if let Some(done) = state.current.take() {
+        visit.end(done);
     }
-    Ok(out)
+    match state.first_error(None) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The series of the samples in `text`, as [`ParsedFamily::series_count`] counts them:
+/// distinct label sets, `le` and `quantile` left out. Lines that are not samples are
+/// skipped. For a family [`parse_each`] handed over, `text` is its [`FamilyHead::span`]: the
+/// samples are read again, 8 bytes each, rather than kept.
+pub fn series_count(text: &str) -> usize {
+    let keys = packed::Keys::for_text(text);
+    let mut sets = packed::Series::label_sets();
+    for line in text.split('\n') {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if let Ok(sample) = line::parse_sample(line, 0, None) {
+            sets.push(&keys, text, &sample);
+        }
+    }
+    sets.distinct(&keys, text)
 }
 
 #[cfg(test)]

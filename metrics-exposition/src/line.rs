@@ -10,10 +10,10 @@
 //! names by a scan while there are few of them and by a hash set past that, so a line with
 //! 160,000 labels parses in milliseconds, not minutes.
 
-use std::collections::HashSet;
 use std::time::Instant;
 
 use crate::excerpt::{excerpt, found};
+use crate::packed::LineLabels;
 use crate::{ParseError, Rest, Sample, Unescaped};
 
 /// Labels per line checked for repeats by a plain scan; past this a hash set takes over.
@@ -242,27 +242,36 @@ pub(crate) fn parse_sample(
     let mut escaped = false;
     if c.eat(b'{') {
         let mut first: [&str; SCANNED_LABELS] = [""; SCANNED_LABELS];
-        let mut later: Option<HashSet<&str>> = None;
+        // Past the first few, names are kept as 8-byte tags and compared once the block is
+        // read (and before any error after them is reported: the repeat comes first).
+        let mut later: Option<LineLabels> = None;
+        let repeat_before = |later: &mut Option<LineLabels>, e: ParseError| match later
+            .as_mut()
+            .and_then(|l| l.first_repeat(line))
+        {
+            Some(name) if !e.is_timeout() => err(format!("label `{}` given twice", excerpt(name))),
+            _ => e,
+        };
         let mut count = 0usize;
-        loop {
+        let labels = loop {
             c.skip_blank();
             if c.eat(b'}') {
-                break;
+                break Ok(());
             }
             if count > 0 && count.is_multiple_of(LABELS_PER_CLOCK_CHECK) && past(deadline) {
-                return Err(ParseError::timed_out(n));
+                break Err(ParseError::timed_out(n));
             }
             let column = c.pos + 1;
             let lname = c.take_ascii(is_label_byte);
             if lname.is_empty() {
-                return Err(err(format!(
+                break Err(err(format!(
                     "invalid label name in `{}` at column {column}: found {}",
                     excerpt(name),
                     found(c.rest())
                 )));
             }
             if lname.starts_with(|c: char| c.is_ascii_digit()) {
-                return Err(err(format!(
+                break Err(err(format!(
                     "invalid label name in `{}` at column {column}: `{}` starts with a digit",
                     excerpt(name),
                     excerpt(lname)
@@ -270,7 +279,7 @@ pub(crate) fn parse_sample(
             }
             c.skip_blank();
             if !c.eat(b'=') {
-                return Err(err(format!(
+                break Err(err(format!(
                     "expected `=` after label `{}`, found {}",
                     excerpt(lname),
                     found(c.rest())
@@ -278,7 +287,7 @@ pub(crate) fn parse_sample(
             }
             c.skip_blank();
             if !c.eat(b'"') {
-                return Err(err(format!(
+                break Err(err(format!(
                     "expected `\"` to open the value of label `{}`, found {}",
                     excerpt(lname),
                     found(c.rest())
@@ -287,30 +296,34 @@ pub(crate) fn parse_sample(
             match c.quoted() {
                 Ok((_, e)) => escaped |= e,
                 Err(Some(other)) => {
-                    return Err(err(format!(
+                    break Err(err(format!(
                         "invalid escape `\\{}` in the value of label `{}`",
                         excerpt(other.encode_utf8(&mut [0; 4])),
                         excerpt(lname)
                     )));
                 }
                 Err(None) => {
-                    return Err(err(format!(
+                    break Err(err(format!(
                         "unterminated value of label `{}`",
                         excerpt(lname)
                     )));
                 }
             }
-            let repeated = if count < SCANNED_LABELS {
-                let repeated = first[..count].contains(&lname);
+            if count < SCANNED_LABELS {
+                if first[..count].contains(&lname) {
+                    break Err(err(format!("label `{}` given twice", excerpt(lname))));
+                }
                 first[count] = lname;
-                repeated
             } else {
-                !later
-                    .get_or_insert_with(|| first.iter().copied().collect())
-                    .insert(lname)
-            };
-            if repeated {
-                return Err(err(format!("label `{}` given twice", excerpt(lname))));
+                later
+                    .get_or_insert_with(|| {
+                        let mut l = LineLabels::new(line);
+                        for name in first {
+                            l.push(line, name);
+                        }
+                        l
+                    })
+                    .push(line, lname);
             }
             count += 1;
             c.skip_blank();
@@ -318,14 +331,19 @@ pub(crate) fn parse_sample(
                 continue;
             }
             if c.eat(b'}') {
-                break;
+                break Ok(());
             }
-            return Err(err(format!(
+            break Err(err(format!(
                 "expected `,` or `}}` after the value of label `{}`, found {}",
                 excerpt(lname),
                 found(c.rest())
             )));
+        };
+        labels.map_err(|e| repeat_before(&mut later, e))?;
+        if let Some(name) = later.as_mut().and_then(|l| l.first_repeat(line)) {
+            return Err(err(format!("label `{}` given twice", excerpt(name))));
         }
+        drop(later);
         blank_before_value = matches!(c.byte(), Some(b' ' | b'\t'));
     }
     if !blank_before_value {
@@ -384,6 +402,7 @@ pub(crate) fn parse_sample(
     let rest = line.get(rest_start..).unwrap_or("");
     let rest = if escaped || exemplar.is_some() {
         Rest::Unescaped(Box::new(Unescaped {
+            raw: rest,
             labels: RawLabels::new(rest)
                 .map(|(k, v)| (k, unescape_label(v)))
                 .collect(),

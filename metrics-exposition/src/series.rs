@@ -8,14 +8,13 @@
 //! sorted, 8 bytes a sample; only samples whose fingerprints are equal are compared label by
 //! label, so a collision can never merge two series or invent a duplicate.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
 use crate::Sample;
 
 /// The fingerprint of `sample`'s series; labels for which `skip` is true do not count, and
 /// the name only with `with_name`.
-fn fingerprint(
+pub(crate) fn fingerprint(
     keys: &RandomState,
     sample: &Sample<'_>,
     skip: &dyn Fn(&str) -> bool,
@@ -52,49 +51,6 @@ fn same_series(
         l
     };
     sorted(a) == sorted(b)
-}
-
-/// The first sample, in line order, whose series an earlier sample already gave: its line and
-/// name.
-pub(crate) fn first_repeat<'s, 'a>(
-    samples: impl Iterator<Item = &'s Sample<'a>> + Clone,
-) -> Option<(usize, &'a str)>
-where
-    'a: 's,
-{
-    let keys = RandomState::new();
-    let none = |_: &str| false;
-    let mut prints: Vec<u64> = samples
-        .clone()
-        .map(|s| fingerprint(&keys, s, &none, true))
-        .collect();
-    prints.sort_unstable();
-    let shared: std::collections::HashSet<u64> = prints
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    drop(prints);
-    if shared.is_empty() {
-        return None;
-    }
-    // Rare: only samples with a shared fingerprint, compared for real, in line order.
-    let mut suspects: Vec<(u64, &'s Sample<'a>)> = samples
-        .filter_map(|s| {
-            let f = fingerprint(&keys, s, &none, true);
-            shared.contains(&f).then_some((f, s))
-        })
-        .collect();
-    suspects.sort_by_key(|(_, s)| s.line);
-    let mut seen: HashMap<u64, Vec<&Sample<'a>>> = HashMap::new();
-    for (f, s) in suspects {
-        let earlier = seen.entry(f).or_default();
-        if earlier.iter().any(|e| same_series(e, s, &none, true)) {
-            return Some((s.line, s.name));
-        }
-        earlier.push(s);
-    }
-    None
 }
 
 /// Distinct label sets among `samples`, labels for which `skip` is true left out.

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use clap::builder::PossibleValuesParser;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
-use metrics_exposition::Exposition;
+use metrics_exposition::{FamilyHead, Sample, Visit};
 
 use crate::docs::DocsOptions;
 use crate::schema::Catalog;
@@ -339,8 +339,10 @@ impl Toolkit {
     fn check(&self, args: &CheckArgs) -> Result<ExitCode, String> {
         self.known_component(&args.component)?;
         let (catalog, component) = (self.catalog.clone(), args.component.clone());
-        let report = within_timeout(&args.input, move |parsed, source| {
-            check::run(&catalog, &component, parsed, source)
+        let report = within_timeout(&args.input, move |scrape| {
+            let mut checker = check::Checker::new(&catalog, &component, scrape.text)?;
+            scrape.parse(&mut checker)?;
+            Ok(checker.report(&scrape.source))
         })?;
         let out = match args.format {
             Format::Text => report.to_text(args.coverage),
@@ -357,10 +359,12 @@ impl Toolkit {
     fn coverage(&self, args: &CoverageArgs) -> Result<ExitCode, String> {
         self.known_component(&args.component)?;
         let (catalog, component) = (self.catalog.clone(), args.component.clone());
-        let (coverage, source) = within_timeout(&args.input, move |parsed, source| {
+        let (coverage, source) = within_timeout(&args.input, move |scrape| {
+            let mut checker = check::Checker::new(&catalog, &component, scrape.text)?;
+            scrape.parse(&mut checker)?;
             Ok((
-                check::coverage(&catalog, &component, parsed)?,
-                source.to_string(),
+                checker.report(&scrape.source).coverage,
+                scrape.source.clone(),
             ))
         })?;
         let out = match args.format {
@@ -411,14 +415,37 @@ impl Toolkit {
     }
 }
 
-/// Reads the scrape `input` names, parses it and hands it to `work`, all within
-/// `--timeout`: a worker thread does it while this one waits until the deadline, so the limit
-/// holds whatever step is slow (a stalled exporter, a standard input that never ends, a
-/// scrape built to be slow to check). The parser also stops by itself at the deadline, so an
-/// abandoned worker does not go on computing.
+/// A scrape read whole, with where it came from and the deadline of its check.
+struct Scrape<'t> {
+    text: &'t str,
+    source: String,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+impl<'t> Scrape<'t> {
+    /// Parses the scrape into `visit`, one family at a time, within the deadline; the error is
+    /// the message to print.
+    fn parse(&self, visit: &mut dyn Visit<'t>) -> Result<(), String> {
+        metrics_exposition::parse_each(self.text, Some(self.deadline), &mut VisitDyn(visit))
+            .map_err(|e| {
+                if e.is_timeout() {
+                    timed_out(self.timeout)
+                } else {
+                    format!("{} is not a valid text exposition: {e}", self.source)
+                }
+            })
+    }
+}
+
+/// Reads the scrape `input` names and hands it to `work` (which parses it with
+/// [`Scrape::parse`]), all within `--timeout`: a worker thread does it while this one waits until the
+/// deadline, so the limit holds whatever step is slow (a stalled exporter, a standard input
+/// that never ends, a scrape built to be slow to check). The parser also stops by itself at
+/// the deadline, so an abandoned worker does not go on computing.
 fn within_timeout<T: Send + 'static>(
     input: &Input,
-    work: impl FnOnce(&Exposition<'_>, &str) -> Result<T, String> + Send + 'static,
+    work: impl FnOnce(&Scrape<'_>) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
     let timeout = timeout_of(input.timeout)?;
     let input = input.clone();
@@ -429,14 +456,12 @@ fn within_timeout<T: Send + 'static>(
         .name("metrics-tools-check".to_string())
         .spawn(move || {
             let result = read_scrape(&input, deadline, timeout).and_then(|(text, source)| {
-                let parsed = metrics_exposition::parse_until(&text, deadline).map_err(|e| {
-                    if e.is_timeout() {
-                        timed_out(timeout)
-                    } else {
-                        format!("{source} is not a valid text exposition: {e}")
-                    }
-                })?;
-                work(&parsed, &source)
+                work(&Scrape {
+                    text: &text,
+                    source,
+                    deadline,
+                    timeout,
+                })
             });
             // The waiting side may have given up; then nobody needs the answer.
             let _ = tx.send(result);
@@ -448,6 +473,19 @@ fn within_timeout<T: Send + 'static>(
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
             Err("the check stopped without an answer (a bug: please report it)".to_string())
         }
+    }
+}
+
+/// A `dyn Visit` as a visitor `parse_each` takes.
+struct VisitDyn<'v, 'a>(&'v mut dyn Visit<'a>);
+
+impl<'a> Visit<'a> for VisitDyn<'_, 'a> {
+    fn sample(&mut self, family: &FamilyHead<'a>, sample: Sample<'a>) {
+        self.0.sample(family, sample);
+    }
+
+    fn end(&mut self, family: FamilyHead<'a>) {
+        self.0.end(family);
     }
 }
 

@@ -39,21 +39,22 @@ pub(super) struct Group<'s> {
     detail: Option<Detail>,
 }
 
-/// The distinct offending values of a group, borrowed from the parsed scrape: a million
-/// distinct values cost a list of slices (16 bytes each), not a million copies or a hash
-/// table. Values are appended, and sorted and deduplicated whenever the list has doubled
-/// since, so it never holds more than twice the distinct values and costs O(n log n) in all.
+/// Distinct strings borrowed from the input (offending values as written, label names): a
+/// million distinct values cost a list of slices (16 bytes each), not a million copies or a
+/// hash table. Values are appended, and sorted and deduplicated whenever the list has grown by
+/// half since, so it never holds more than 1.5 times the distinct values (or 1024) and costs
+/// O(n log n) in all.
 #[derive(Default)]
-struct Seen<'s> {
+pub(super) struct Seen<'s> {
     values: Vec<&'s str>,
     /// `values[..distinct]` is sorted and has no repeats.
     distinct: usize,
 }
 
 impl<'s> Seen<'s> {
-    fn insert(&mut self, v: &'s str) {
+    pub(super) fn insert(&mut self, v: &'s str) {
         self.values.push(v);
-        if self.values.len() >= (2 * self.distinct).max(1024) {
+        if self.values.len() >= (self.distinct + self.distinct / 2).max(1024) {
             self.compact();
         }
     }
@@ -64,9 +65,10 @@ impl<'s> Seen<'s> {
         self.distinct = self.values.len();
     }
 
-    fn count(&mut self) -> usize {
+    /// Distinct values, and whether `v` is one of them.
+    pub(super) fn count(&mut self, v: &str) -> (usize, bool) {
         self.compact();
-        self.distinct
+        (self.distinct, self.values.binary_search(&v).is_ok())
     }
 }
 
@@ -80,66 +82,143 @@ impl Group<'_> {
     }
 }
 
-/// Findings collected while checking.
+use super::LISTED_FINDINGS;
+
+/// Whether the input alone decides how many findings a check makes, rather than the catalog.
+fn unbounded(check: Check) -> bool {
+    matches!(
+        check,
+        Check::UnknownFamily | Check::ForbiddenLabel | Check::UndeclaredLabel
+    )
+}
+
+/// Findings collected while checking, one family at a time: a family's groups are finished
+/// (counted, their message written, their borrowed values dropped) when the family ends.
 #[derive(Default)]
 pub(super) struct Findings<'s> {
-    groups: BTreeMap<(Check, String, Option<String>), Group<'s>>,
+    /// The groups of the family being checked: by check, then label (`""` for none).
+    current: BTreeMap<Check, BTreeMap<String, Group<'s>>>,
+    done: Vec<Finding>,
+    /// Findings of each check kept so far (in `done` and `current`).
+    listed: BTreeMap<Check, usize>,
+    /// Findings of each check over [`LISTED_FINDINGS`], counted only.
+    unlisted: BTreeMap<Check, usize>,
+    /// Label names of the current family's findings left unlisted, by check.
+    unlisted_labels: BTreeMap<Check, Seen<'s>>,
 }
 
 impl<'s> Findings<'s> {
-    /// Adds a finding (an offending value, when given) to its group and returns the group.
+    /// Adds a finding of a check whose number the input decides, for `label` (a name from
+    /// the input), to its group of the current family and returns the group; `None` when it
+    /// is past [`LISTED_FINDINGS`] and only counted.
+    pub(super) fn add_input(
+        &mut self,
+        check: Check,
+        label: &'s str,
+        line: Option<usize>,
+    ) -> Option<&mut Group<'s>> {
+        if !self.listable(check, label) {
+            self.unlisted_labels.entry(check).or_default().insert(label);
+            return None;
+        }
+        self.group(check, label, None, line)
+    }
+
+    /// Whether a finding of `check` for `label` of the current family is listed (or counted
+    /// only); counts it as listed if it is a new one.
+    fn listable(&mut self, check: Check, label: &str) -> bool {
+        let exists = self
+            .current
+            .get(&check)
+            .is_some_and(|groups| groups.contains_key(label));
+        if exists {
+            return true;
+        }
+        let listed = self.listed.entry(check).or_default();
+        if unbounded(check) && *listed >= LISTED_FINDINGS {
+            return false;
+        }
+        *listed += 1;
+        true
+    }
+
+    /// Adds a finding (an offending value, when given: unescaped, and as written in the
+    /// input) to its group of the current family and returns the group; `None` when the
+    /// finding is only counted.
     pub(super) fn add(
         &mut self,
         check: Check,
-        family: &str,
         label: Option<&str>,
-        value: Option<&'s str>,
+        value: Option<(&str, &'s str)>,
         line: Option<usize>,
-    ) -> &mut Group<'s> {
-        let g = self
-            .groups
-            .entry((check, family.to_string(), label.map(str::to_string)))
-            .or_default();
+    ) -> Option<&mut Group<'s>> {
+        let key = label.unwrap_or("");
+        if !self.listable(check, key) {
+            *self.unlisted.entry(check).or_default() += 1;
+            return None;
+        }
+        self.group(check, key, value, line)
+    }
+
+    /// The group of (`check`, `key`) of the current family, with the finding added.
+    fn group(
+        &mut self,
+        check: Check,
+        key: &str,
+        value: Option<(&str, &'s str)>,
+        line: Option<usize>,
+    ) -> Option<&mut Group<'s>> {
+        let groups = self.current.entry(check).or_default();
+        if !groups.contains_key(key) {
+            groups.insert(key.to_string(), Group::default());
+        }
+        let g = groups.get_mut(key)?;
         if g.line.is_none() {
             g.line = line;
         }
-        if let Some(v) = value {
-            g.seen.insert(v);
+        if let Some((v, written)) = value {
+            g.seen.insert(written);
             if g.values.len() < LISTED_VALUES && !g.values.iter().any(|l| l == v) {
                 g.values.push(v.to_string());
             }
         }
-        g
+        Some(g)
     }
 
-    /// The findings with their messages: violations first, then warnings; by check, then
-    /// family and label. `known` gives the declaration a message quotes (kind, budget,
-    /// declared values).
-    pub(super) fn finish(self, known: &BTreeMap<&str, &Family>) -> Vec<Finding> {
-        let mut out: Vec<Finding> = self
-            .groups
-            .into_iter()
-            .map(|((check, family, label), mut g)| {
-                let declared = known.get(family.as_str()).copied();
-                let distinct = g.seen.count();
-                let message = message(check, &family, label.as_deref(), &g, distinct, declared);
-                Finding {
+    /// Finishes the groups of `family` (`declared` is its declaration, which messages quote:
+    /// kind, budget, declared values).
+    pub(super) fn end_family(&mut self, family: &str, declared: Option<&Family>) {
+        for (check, mut seen) in std::mem::take(&mut self.unlisted_labels) {
+            *self.unlisted.entry(check).or_default() += seen.count("").0;
+        }
+        for (check, groups) in std::mem::take(&mut self.current) {
+            for (label, mut g) in groups {
+                let label = (!label.is_empty()).then_some(label);
+                let (distinct, _) = g.seen.count("");
+                let message = message(check, family, label.as_deref(), &g, distinct, declared);
+                self.done.push(Finding {
                     severity: check.severity(),
                     check,
                     distinct_values: if g.values.is_empty() { 0 } else { distinct },
-                    family,
+                    family: family.to_string(),
                     label,
                     values: g.values,
                     line: g.line,
                     message,
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
+                });
+            }
+        }
+    }
+
+    /// The findings: violations first, then warnings; by check, then family and label; and
+    /// the count of those left unlisted, by check.
+    pub(super) fn finish(mut self) -> (Vec<Finding>, BTreeMap<Check, usize>) {
+        self.done.sort_by(|a, b| {
             (a.severity, a.check, &a.family, &a.label)
                 .cmp(&(b.severity, b.check, &b.family, &b.label))
         });
-        out
+        self.unlisted.retain(|_, n| *n > 0);
+        (self.done, self.unlisted)
     }
 }
 
@@ -209,8 +288,14 @@ fn message(
                 .and_then(|f| f.label(label.unwrap_or("")))
                 .map(|d| d.value_names().join(", "))
                 .unwrap_or_default();
+            // `""` stands for the label missing from a sample: say so when it is listed.
+            let missing = if g.values.iter().any(String::is_empty) {
+                " (\"\" is a missing label)"
+            } else {
+                ""
+            };
             format!(
-                "`{family}` label `{l}` has values outside its declared enum: {} (\"\" is a missing label); declared: {values}",
+                "`{family}` label `{l}` has values outside its declared enum: {}{missing}; declared: {values}",
                 listed()
             )
         }

@@ -60,12 +60,12 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use metrics_exposition::{Exposition, ParsedFamily};
+use metrics_exposition::{Exposition, FamilyHead, Sample, Visit};
 
 use crate::schema::{Catalog, Family};
-use findings::{Detail, Findings};
+use findings::{Detail, Findings, Seen};
 
 pub use raw_path::raw_path_problem;
 pub use report::{Check, Coverage, Finding, Report, Severity};
@@ -80,43 +80,26 @@ pub const ALL: &str = "all";
 /// Runs every check of `component`'s requirements (or [`ALL`]) on a parsed exposition.
 /// `source` says where the text came from, for the report. Fails only for an unknown
 /// component, naming the known ones.
+///
+/// This holds the whole exposition; [`Checker`] checks one family at a time as
+/// [`metrics_exposition::parse_each`] reads them, in memory bounded by the input's size.
 pub fn run(
     catalog: &Catalog,
     component: &str,
     parsed: &Exposition,
     source: &str,
 ) -> Result<Report, String> {
-    let required = required(catalog, component)?;
-    let known: BTreeMap<&str, &Family> = catalog.families().map(|f| (f.name.as_str(), f)).collect();
-    let prefixes = catalog.prefixes();
-    let mut findings = Findings::default();
-
-    for r in &required {
-        if parsed.family(&r.name).is_none() {
-            findings.add(Check::RequiredFamily, &r.name, None, None, None);
-        }
-    }
+    let mut checker = Checker::with_text(catalog, component, None)?;
     for family in &parsed.families {
-        let declared = known.get(family.name).copied();
-        check_family(family, declared, &prefixes, &mut findings);
+        let mut head = FamilyHead::default();
+        head.name = family.name;
+        head.kind = family.kind;
+        for sample in &family.samples {
+            checker.sample_of(&head, sample);
+        }
+        checker.end_of(&head, family.samples.len(), || family.series_count());
     }
-
-    let findings = findings.finish(&known);
-    let violations = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Violation)
-        .count();
-    Ok(Report {
-        component: component.to_string(),
-        source: source.to_string(),
-        compliant: violations == 0,
-        violations,
-        warnings: findings.len() - violations,
-        families_in_scrape: parsed.families.len(),
-        samples_in_scrape: parsed.families.iter().map(|f| f.samples.len()).sum(),
-        findings,
-        coverage: coverage_of(&required, parsed),
-    })
+    Ok(checker.report(source))
 }
 
 /// Which of `component`'s families (or [`ALL`]'s) the scrape exposes, and which of those were
@@ -127,7 +110,307 @@ pub fn coverage(
     component: &str,
     parsed: &Exposition,
 ) -> Result<Coverage, String> {
-    Ok(coverage_of(&required(catalog, component)?, parsed))
+    Ok(run(catalog, component, parsed, "")?.coverage)
+}
+
+/// The checks of one component over an exposition read one family at a time: give it to
+/// [`metrics_exposition::parse_each`], then take its [`Checker::report`] if the parse
+/// succeeded (never otherwise: a parse error can be found after the families it concerns).
+///
+/// What it keeps between families is bounded by the catalog, not by the input: a count of
+/// families and samples, the required families seen, and at most [`LISTED_FINDINGS`]
+/// findings of each check whose number the input decides (`unknown_family`,
+/// `forbidden_label`, `undeclared_label`; the rest are counted in
+/// [`Report::unlisted`]). Within a family it keeps 16 bytes per distinct offending value
+/// (borrowed from the text, never copied).
+///
+/// ```
+/// use metrics_tools::{Catalog, check};
+///
+/// let catalog = Catalog::from_json(r#"{ "schema_version": 1, "components": [
+///     { "name": "payments", "families": [
+///         { "name": "pay_charges_total", "type": "counter", "max_series": 2 } ] } ] }"#)?;
+/// let text = "# TYPE pay_charges_total counter\npay_charges_total 3\n";
+/// let mut checker = check::Checker::new(&catalog, "payments", text)?;
+/// metrics_exposition::parse_each(text, None, &mut checker).map_err(|e| e.to_string())?;
+/// assert!(checker.report("stdin").compliant);
+/// # Ok::<(), String>(())
+/// ```
+pub struct Checker<'c, 'a> {
+    component: String,
+    required: Vec<&'c Family>,
+    /// Per required family: `None` absent, `Some(recorded)` exposed.
+    exposed: Vec<Option<bool>>,
+    required_at: BTreeMap<&'c str, usize>,
+    known: BTreeMap<&'c str, &'c Family>,
+    prefixes: Vec<&'c str>,
+    text: Option<&'a str>,
+    findings: Findings<'a>,
+    current: Option<Current<'c, 'a>>,
+    families: usize,
+    samples: usize,
+}
+
+/// What the checker keeps of the family being read.
+struct Current<'c, 'a> {
+    declared: Option<&'c Family>,
+    nonzero: bool,
+    first_line: Option<usize>,
+    /// Distinct values seen per capped label, with its cap.
+    capped: BTreeMap<&'c str, (usize, Seen<'a>)>,
+}
+
+/// How many findings of a check whose number the input alone decides (`unknown_family`: one
+/// per family; `forbidden_label`, `undeclared_label`: one per family and label name) a report
+/// lists; the rest are counted in [`Report::unlisted`].
+pub const LISTED_FINDINGS: usize = 100;
+
+impl<'c, 'a> Checker<'c, 'a> {
+    /// A checker of `component` (or [`ALL`]) for the exposition `text`, which
+    /// [`metrics_exposition::parse_each`] will read. Fails only for an unknown component,
+    /// naming the known ones.
+    pub fn new(catalog: &'c Catalog, component: &str, text: &'a str) -> Result<Self, String> {
+        Self::with_text(catalog, component, Some(text))
+    }
+
+    fn with_text(
+        catalog: &'c Catalog,
+        component: &str,
+        text: Option<&'a str>,
+    ) -> Result<Self, String> {
+        let required = required(catalog, component)?;
+        Ok(Checker {
+            component: component.to_string(),
+            exposed: vec![None; required.len()],
+            required_at: required
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name.as_str(), i))
+                .rev()
+                .collect(),
+            required,
+            known: catalog.families().map(|f| (f.name.as_str(), f)).collect(),
+            prefixes: catalog.prefixes(),
+            text,
+            findings: Findings::default(),
+            current: None,
+            families: 0,
+            samples: 0,
+        })
+    }
+
+    /// The report, once the whole exposition was read. `source` says where it came from.
+    pub fn report(mut self, source: &str) -> Report {
+        for (i, r) in self.required.iter().enumerate() {
+            if self.exposed.get(i).copied().flatten().is_none() {
+                self.findings.add(Check::RequiredFamily, None, None, None);
+                self.findings.end_family(&r.name, Some(r));
+            }
+        }
+        let mut coverage = Coverage {
+            required: self.required.len(),
+            ..Coverage::default()
+        };
+        for (r, exposed) in self.required.iter().zip(&self.exposed) {
+            match exposed {
+                Some(true) => {
+                    coverage.exposed += 1;
+                    coverage.recorded += 1;
+                }
+                Some(false) => {
+                    coverage.exposed += 1;
+                    coverage.never_recorded.push(r.name.clone());
+                }
+                None => {}
+            }
+        }
+        let (findings, unlisted) = self.findings.finish();
+        let count = |severity: Severity| {
+            findings.iter().filter(|f| f.severity == severity).count()
+                + unlisted
+                    .iter()
+                    .filter(|(c, _)| c.severity() == severity)
+                    .map(|(_, n)| n)
+                    .sum::<usize>()
+        };
+        let violations = count(Severity::Violation);
+        Report {
+            component: self.component,
+            source: source.to_string(),
+            compliant: violations == 0,
+            violations,
+            warnings: count(Severity::Warning),
+            families_in_scrape: self.families,
+            samples_in_scrape: self.samples,
+            findings,
+            unlisted,
+            coverage,
+        }
+    }
+
+    fn current(&mut self, family: &FamilyHead<'a>) -> &mut Current<'c, 'a> {
+        let known = &self.known;
+        self.current.get_or_insert_with(|| Current {
+            declared: known.get(family.name).copied(),
+            nonzero: false,
+            first_line: None,
+            capped: BTreeMap::new(),
+        })
+    }
+
+    /// Every check of one sample of `family`.
+    fn sample_of(&mut self, family: &FamilyHead<'a>, sample: &Sample<'a>) {
+        self.samples += 1;
+        let current = self.current(family);
+        current.nonzero |= sample.value != 0.0;
+        current.first_line.get_or_insert(sample.line);
+        let declared = current.declared;
+        let line = Some(sample.line);
+        let Checker {
+            findings, current, ..
+        } = self;
+        let Some(current) = current.as_mut() else {
+            return;
+        };
+        // Names and values as written borrow from the input, so what is remembered of them
+        // outlives the sample; values unescaped are what is compared with the catalog.
+        for ((label, written), (_, value)) in sample.labels_as_written().zip(sample.labels()) {
+            // Labels the format itself adds are not the family's.
+            let structural =
+                (label == "le" && family.kind == "histogram" && sample.name.ends_with("_bucket"))
+                    || (label == "quantile" && family.kind == "summary");
+            if structural {
+                continue;
+            }
+            let declared_label = declared.and_then(|f| f.label(label));
+            // Any family, declared or not: a forbidden label is the exporter's problem
+            // wherever it shows. A waiver is the declaring crate's reasoned exception.
+            if declared_label.is_none_or(|l| l.waiver.is_none())
+                && let Some(forbidden) = metrics_policy::forbidden_label(label)
+            {
+                if let Some(g) = findings.add_input(Check::ForbiddenLabel, label, line) {
+                    g.note(Detail::Forbidden(forbidden));
+                }
+                continue;
+            }
+            match (declared, declared_label) {
+                (Some(_), Some(l)) => {
+                    if l.route_templates
+                        && let Some(problem) = raw_path_problem(value)
+                    {
+                        if let Some(g) =
+                            findings.add(Check::RawPath, Some(label), Some((value, written)), line)
+                        {
+                            g.note(Detail::RawPath(problem));
+                        }
+                    } else if let Some(cap) = l.cap {
+                        current
+                            .capped
+                            .entry(l.name.as_str())
+                            .or_insert_with(|| (cap, Seen::default()))
+                            .1
+                            .insert(written);
+                    } else if !l.admits(value) {
+                        findings.add(Check::LabelValue, Some(label), Some((value, written)), line);
+                    }
+                }
+                (Some(_), None) => {
+                    findings.add_input(Check::UndeclaredLabel, label, line);
+                }
+                (None, _) => {}
+            }
+        }
+        if let Some(decl) = declared {
+            for l in &decl.labels {
+                if sample.label(&l.name).is_none() {
+                    findings.add(Check::LabelValue, Some(&l.name), Some(("", "")), line);
+                }
+            }
+        }
+    }
+
+    /// The checks of `family` as a whole, once its `samples` were read; `label_sets` counts
+    /// its series when its budget needs them.
+    fn end_of(
+        &mut self,
+        family: &FamilyHead<'a>,
+        samples: usize,
+        label_sets: impl FnOnce() -> usize,
+    ) {
+        self.families += 1;
+        self.current(family);
+        let Some(current) = self.current.take() else {
+            return;
+        };
+        let name = family.name;
+        let findings = &mut self.findings;
+        match current.declared {
+            None => {
+                // The longest prefix names the family's owner most precisely.
+                if let Some(prefix) = self
+                    .prefixes
+                    .iter()
+                    .filter(|p| name.starts_with(**p))
+                    .max_by_key(|p| p.len())
+                    && let Some(g) = findings.add(Check::UnknownFamily, None, None, None)
+                {
+                    g.note(Detail::Prefix(prefix.to_string()));
+                }
+            }
+            Some(decl) => {
+                if family.kind != decl.kind.as_str() {
+                    let line = current.first_line;
+                    if let Some(g) = findings.add(Check::FamilyType, None, None, line) {
+                        g.note(Detail::ExposedAs(family.kind.to_string()));
+                    }
+                }
+                if decl.deprecated_since.is_some() {
+                    findings.add(Check::DeprecatedFamily, None, None, None);
+                }
+                // Samples, as `max_series` and `worst_case_series` count them (a histogram's
+                // buckets, sum and count included).
+                if samples > decl.max_series
+                    && let Some(g) = findings.add(Check::SeriesBudget, None, None, None)
+                {
+                    g.note(Detail::Series {
+                        samples,
+                        label_sets: label_sets(),
+                    });
+                }
+            }
+        }
+        for (label, (cap, mut values)) in current.capped {
+            let (all, overflow) = values.count(OVERFLOW_VALUE);
+            let distinct = all - usize::from(overflow);
+            if distinct > cap
+                && let Some(g) = findings.add(Check::LabelValue, Some(label), None, None)
+            {
+                g.note(Detail::Capped { distinct, cap });
+            }
+        }
+        findings.end_family(name, current.declared);
+        if let Some(&i) = self.required_at.get(name)
+            && let Some(exposed) = self.exposed.get_mut(i)
+            && exposed.is_none()
+        {
+            *exposed = Some(current.nonzero);
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Checker<'_, 'a> {
+    fn sample(&mut self, family: &FamilyHead<'a>, sample: Sample<'a>) {
+        self.sample_of(family, &sample);
+    }
+
+    fn end(&mut self, family: FamilyHead<'a>) {
+        let text = self.text;
+        let span = family.span.clone();
+        self.end_of(&family, family.samples, || {
+            text.and_then(|t| t.get(span))
+                .map_or(0, metrics_exposition::series_count)
+        });
+    }
 }
 
 /// The families `component` requires, in the catalog's order.
@@ -144,133 +427,6 @@ fn required<'c>(catalog: &'c Catalog, component: &str) -> Result<Vec<&'c Family>
                 "unknown component `{component}`; known: {}",
                 known.join(", ")
             ))
-        }
-    }
-}
-
-fn coverage_of(required: &[&Family], parsed: &Exposition) -> Coverage {
-    let mut coverage = Coverage {
-        required: required.len(),
-        ..Coverage::default()
-    };
-    for r in required {
-        if let Some(f) = parsed.family(&r.name) {
-            coverage.exposed += 1;
-            if f.samples.iter().any(|s| s.value != 0.0) {
-                coverage.recorded += 1;
-            } else {
-                coverage.never_recorded.push(r.name.clone());
-            }
-        }
-    }
-    coverage
-}
-
-/// Every check of one scraped family; `declared` is its declaration, if the catalog has one.
-fn check_family<'p>(
-    family: &'p ParsedFamily<'_>,
-    declared: Option<&Family>,
-    prefixes: &[&str],
-    findings: &mut Findings<'p>,
-) {
-    let name = family.name;
-    match declared {
-        None => {
-            // The longest prefix names the family's owner most precisely.
-            if let Some(prefix) = prefixes
-                .iter()
-                .filter(|p| name.starts_with(**p))
-                .max_by_key(|p| p.len())
-            {
-                findings
-                    .add(Check::UnknownFamily, name, None, None, None)
-                    .note(Detail::Prefix(prefix.to_string()));
-            }
-        }
-        Some(decl) => {
-            if family.kind != decl.kind.as_str() {
-                let line = family.samples.first().map(|s| s.line);
-                findings
-                    .add(Check::FamilyType, name, None, None, line)
-                    .note(Detail::ExposedAs(family.kind.to_string()));
-            }
-            if decl.deprecated_since.is_some() {
-                findings.add(Check::DeprecatedFamily, name, None, None, None);
-            }
-            // Samples, as `max_series` and `worst_case_series` count them (a histogram's
-            // buckets, sum and count included).
-            if family.samples.len() > decl.max_series {
-                findings
-                    .add(Check::SeriesBudget, name, None, None, None)
-                    .note(Detail::Series {
-                        samples: family.samples.len(),
-                        label_sets: family.series_count(),
-                    });
-            }
-        }
-    }
-
-    // Distinct values seen per capped label, with its cap.
-    let mut capped: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
-    for sample in &family.samples {
-        let line = Some(sample.line);
-        for (label, value) in sample.labels() {
-            // Labels the format itself adds are not the family's.
-            let structural =
-                (label == "le" && family.kind == "histogram" && sample.name.ends_with("_bucket"))
-                    || (label == "quantile" && family.kind == "summary");
-            if structural {
-                continue;
-            }
-            let declared_label = declared.and_then(|f| f.label(label));
-            // Any family, declared or not: a forbidden label is the exporter's problem
-            // wherever it shows. A waiver is the declaring crate's reasoned exception.
-            if declared_label.is_none_or(|l| l.waiver.is_none())
-                && let Some(forbidden) = metrics_policy::forbidden_label(label)
-            {
-                findings
-                    .add(Check::ForbiddenLabel, name, Some(label), None, line)
-                    .note(Detail::Forbidden(forbidden));
-                continue;
-            }
-            match (declared, declared_label) {
-                (Some(_), Some(l)) => {
-                    if l.route_templates
-                        && let Some(problem) = raw_path_problem(value)
-                    {
-                        findings
-                            .add(Check::RawPath, name, Some(label), Some(value), line)
-                            .note(Detail::RawPath(problem));
-                    } else if let Some(cap) = l.cap {
-                        capped
-                            .entry(l.name.as_str())
-                            .or_insert_with(|| (cap, BTreeSet::new()))
-                            .1
-                            .insert(value);
-                    } else if !l.admits(value) {
-                        findings.add(Check::LabelValue, name, Some(label), Some(value), line);
-                    }
-                }
-                (Some(_), None) => {
-                    findings.add(Check::UndeclaredLabel, name, Some(label), None, line);
-                }
-                (None, _) => {}
-            }
-        }
-        if let Some(decl) = declared {
-            for l in &decl.labels {
-                if sample.label(&l.name).is_none() {
-                    findings.add(Check::LabelValue, name, Some(&l.name), Some(""), line);
-                }
-            }
-        }
-    }
-    for (label, (cap, values)) in capped {
-        let distinct = values.iter().filter(|v| **v != OVERFLOW_VALUE).count();
-        if distinct > cap {
-            findings
-                .add(Check::LabelValue, name, Some(label), None, None)
-                .note(Detail::Capped { distinct, cap });
         }
     }
 }

@@ -130,6 +130,12 @@ pub struct Report {
     pub samples_in_scrape: usize,
     /// Violations first, then warnings; by check, then family.
     pub findings: Vec<Finding>,
+    /// Findings counted but not listed, by check: past the first
+    /// [`LISTED_FINDINGS`](super::LISTED_FINDINGS) of a check whose number the input alone
+    /// decides (one per family, or per label name), so that a scrape of millions of families
+    /// does not make a report of millions of lines. `violations` and `warnings` count them.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unlisted: std::collections::BTreeMap<Check, usize>,
     /// Declared but never recorded.
     pub coverage: Coverage,
 }
@@ -165,6 +171,18 @@ impl Report {
                 write!(out, " (line {line})")?;
             }
             writeln!(out)?;
+        }
+        for (check, n) in &self.unlisted {
+            let severity = match check.severity() {
+                Severity::Violation => "violation",
+                Severity::Warning => "warning",
+            };
+            writeln!(
+                out,
+                "{severity} [{}] and {n} more not listed (only the first {} are)",
+                check.as_str(),
+                super::LISTED_FINDINGS
+            )?;
         }
         let c = &self.coverage;
         write!(

@@ -45,8 +45,14 @@ fn parsed(text: &str) -> Exposition<'_> {
     parse(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The report of [`run`] over the parsed exposition, checked to be the report of a
+/// [`Checker`] reading it one family at a time (what the CLI does).
 fn check_with(catalog: &Catalog, component: &str, text: &str) -> Report {
-    run(catalog, component, &parsed(text), "test").unwrap_or_else(|e| panic!("{e}"))
+    let whole = run(catalog, component, &parsed(text), "test").unwrap_or_else(|e| panic!("{e}"));
+    let mut checker = Checker::new(catalog, component, text).unwrap_or_else(|e| panic!("{e}"));
+    metrics_exposition::parse_each(text, None, &mut checker).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(checker.report("test"), whole, "streamed and whole differ");
+    whole
 }
 
 fn check(text: &str) -> Report {
