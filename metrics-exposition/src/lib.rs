@@ -256,6 +256,29 @@ fn is_metric_name(s: &str) -> bool {
     !s.starts_with(|c: char| c.is_ascii_digit()) && !s.is_empty() && s.bytes().all(is_metric_byte)
 }
 
+/// Why `s` is not a metric name by the exposition grammar (`[a-zA-Z_:][a-zA-Z0-9_:]*`), the
+/// first character it does not allow named by code point; `None` when it is one.
+///
+/// ```
+/// assert_eq!(metrics_exposition::metric_name_problem("a_total"), None);
+/// assert_eq!(
+///     metrics_exposition::metric_name_problem("a\0b").as_deref(),
+///     Some("U+0000 (NUL) at column 2 of the name")
+/// );
+/// ```
+pub fn metric_name_problem(s: &str) -> Option<String> {
+    (!is_metric_name(s)).then(|| name_problem(s, false))
+}
+
+/// Why `s` is not a label name by the exposition grammar (`[a-zA-Z_][a-zA-Z0-9_]*`), as
+/// [`metric_name_problem`] says it; `None` when it is one.
+pub fn label_name_problem(s: &str) -> Option<String> {
+    let ok = !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.bytes().all(is_label_byte);
+    (!ok).then(|| name_problem(s, true))
+}
+
 /// Why `s` is not a metric name (or a label name with `label`): the first character the
 /// grammar does not allow there, named.
 fn name_problem(s: &str, label: bool) -> String {

@@ -421,6 +421,7 @@ impl Catalog {
                 catalog.schema_version
             ));
         }
+        catalog.check_text()?;
         let mut seen = std::collections::BTreeSet::new();
         for f in catalog.families() {
             if !seen.insert(f.name.as_str()) {
@@ -428,6 +429,68 @@ impl Catalog {
             }
         }
         Ok(Catalog::finish(catalog.components))
+    }
+
+    /// What a catalog read from a file must hold before its text reaches rules, dashboards
+    /// and docs unchanged: family and label names by the exposition's grammar, and no control
+    /// character (NUL, ESC, ...) in component names and titles, help, units, label values.
+    fn check_text(&self) -> Result<(), String> {
+        fn plain(what: &str, text: &str) -> Result<(), String> {
+            match text.chars().enumerate().find(|(_, c)| c.is_control()) {
+                Some((at, c)) => Err(format!(
+                    "{what} {:?} holds the control character {} at column {}",
+                    metrics_exposition::excerpt(text),
+                    metrics_exposition::describe_char(c),
+                    at + 1
+                )),
+                None => Ok(()),
+            }
+        }
+        for c in &self.components {
+            plain("component name", &c.name)?;
+            plain(&format!("the title of component `{}`", c.name), &c.title)?;
+            for f in &c.families {
+                if let Some(problem) = metrics_exposition::metric_name_problem(&f.name) {
+                    return Err(format!(
+                        "family name {:?} is not a Prometheus metric name: {problem}",
+                        metrics_exposition::excerpt(&f.name)
+                    ));
+                }
+                let of = |field: &str| format!("the {field} of family `{}`", f.name);
+                plain(&of("help"), &f.help)?;
+                if let Some(unit) = &f.unit {
+                    plain(&of("unit"), unit)?;
+                }
+                if let Some(prefix) = &f.prefix {
+                    plain(&of("prefix"), prefix)?;
+                }
+                if let Some(since) = &f.deprecated_since {
+                    plain(&of("deprecated_since"), since)?;
+                }
+                for l in &f.labels {
+                    if let Some(problem) = metrics_exposition::label_name_problem(&l.name) {
+                        return Err(format!(
+                            "label name {:?} of family `{}` is not a Prometheus label name: {problem}",
+                            metrics_exposition::excerpt(&l.name),
+                            f.name
+                        ));
+                    }
+                    for v in &l.values {
+                        plain(
+                            &format!("a value of label `{}` of family `{}`", l.name, f.name),
+                            &v.value,
+                        )?;
+                    }
+                    if let Some(default) = &l.default {
+                        plain(
+                            &format!("the default of label `{}` of family `{}`", l.name, f.name),
+                            default,
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The catalog as pretty JSON, ending in a newline.
@@ -481,5 +544,61 @@ impl Catalog {
         p.sort_unstable();
         p.dedup();
         p
+    }
+}
+
+#[cfg(test)]
+mod text_checks {
+    use super::Catalog;
+
+    const CATALOG: &str = r#"{ "schema_version": 1, "components": [ { "name": "web",
+      "families": [ { "name": "web_requests_total", "type": "counter", "max_series": 10,
+        "help": "Requests.",
+        "labels": [ { "name": "code", "values": [ { "value": "2xx" } ] } ] } ] } ] }"#;
+
+    fn refused(from: &str, to: &str) -> String {
+        let json = CATALOG.replacen(from, to, 1);
+        assert_ne!(json, CATALOG, "{from} not in the catalog");
+        match Catalog::from_json(&json) {
+            Ok(_) => panic!("{to} accepted"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn names_and_text_that_would_reach_rules_and_docs_are_checked() {
+        assert!(Catalog::from_json(CATALOG).is_ok());
+        for (from, to, needle) in [
+            (
+                "web_requests_total",
+                "web\\u0000requests_total",
+                "family name \"web\\0requests_total\" is not a Prometheus metric name: U+0000 (NUL) at column 4 of the name",
+            ),
+            ("web_requests_total", "9web", "it starts with a digit"),
+            (
+                "\"code\"",
+                "\"co\\u001bde\"",
+                "label name \"co\\u{1b}de\" of family `web_requests_total` is not a Prometheus label name: U+001B (a control character) at column 3",
+            ),
+            ("\"code\"", "\"a:b\"", "`:` (U+003A) at column 2"),
+            (
+                "\"2xx\"",
+                "\"2\\u0000\"",
+                "a value of label `code` of family `web_requests_total` \"2\\0\" holds the control character U+0000 (NUL) at column 2",
+            ),
+            (
+                "Requests.",
+                "Requests.\\u001b[31m",
+                "the help of family `web_requests_total` \"Requests.\\u{1b}[31m\" holds the control character U+001B",
+            ),
+            (
+                "\"name\": \"web\"",
+                "\"name\": \"w\\neb\"",
+                "component name \"w\\neb\" holds the control character U+000A",
+            ),
+        ] {
+            let e = refused(from, to);
+            assert!(e.contains(needle), "{to}: {e}");
+        }
     }
 }

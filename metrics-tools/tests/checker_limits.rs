@@ -617,3 +617,86 @@ fn messages_quote_an_excerpt_of_the_input() {
     let message = report["findings"][0]["message"].as_str().expect("message");
     assert!(message.len() < 600, "a {}-byte message", message.len());
 }
+
+// ---- catalogs and paths ----------------------------------------------------------------------
+
+#[test]
+fn a_catalog_with_a_control_character_or_a_bad_name_is_bad_input() {
+    for (name, catalog, needle) in [
+        (
+            "catalog-nul-name",
+            CATALOG.replace("web_requests_total", "web_requests\\u0000_total"),
+            "family name \"web_requests\\0_total\" is not a Prometheus metric name: U+0000 (NUL) at column 13 of the name",
+        ),
+        (
+            "catalog-esc-value",
+            CATALOG.replace("\"2xx\"", "\"2\\u001bxx\""),
+            "a value of label `code` of family `web_requests_total` \"2\\u{1b}xx\" holds the control character U+001B (a control character) at column 2",
+        ),
+        (
+            "catalog-label-name",
+            CATALOG.replace("\"name\": \"code\"", "\"name\": \"co-de\""),
+            "label name \"co-de\" of family `web_requests_total` is not a Prometheus label name: `-` (U+002D) at column 3 of the name",
+        ),
+    ] {
+        let path = scratch(name, catalog.as_bytes());
+        let (out, _) = run(
+            &[
+                "--catalog",
+                path.to_str().expect("UTF-8 path"),
+                "check",
+                "--file",
+                "/dev/null",
+            ],
+            Stdin::Null,
+            Duration::from_secs(20),
+        );
+        assert_bad_input(&out, needle, name);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_file_path_need_not_be_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("checker_limits");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = dir.join(std::ffi::OsStr::from_bytes(b"token-\xff"));
+    std::fs::write(&path, "s3cret\n").expect("token file");
+    // Nothing listens on port 9: the token was read, and the error is the fetch's.
+    let out = Command::new(env!("CARGO_BIN_EXE_metrics-tools"))
+        .args([
+            "--catalog",
+            catalog(),
+            "check",
+            "--url",
+            "http://127.0.0.1:9/metrics",
+        ])
+        .arg("--token-file")
+        .arg(&path)
+        .output()
+        .expect("metrics-tools runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("token"), "the token file was read: {err}");
+    assert!(err.contains("127.0.0.1:9"), "{err}");
+    // A missing one is named as the system shows it.
+    let missing = dir.join(std::ffi::OsStr::from_bytes(b"missing-\xff"));
+    let out = Command::new(env!("CARGO_BIN_EXE_metrics-tools"))
+        .args([
+            "--catalog",
+            catalog(),
+            "check",
+            "--url",
+            "http://127.0.0.1:9/metrics",
+        ])
+        .arg("--token-file")
+        .arg(&missing)
+        .output()
+        .expect("metrics-tools runs");
+    assert_bad_input(
+        &out,
+        &format!("cannot read {}", missing.display()),
+        "missing",
+    );
+}

@@ -450,3 +450,56 @@ fn a_native_histogram_text_exposition_is_compliant() {
     let r = check_with(&native, "n", &text);
     assert!(r.findings.is_empty(), "{}", r.to_text(false));
 }
+
+#[test]
+fn a_missing_label_is_explained_only_when_listed() {
+    let r = check(
+        "# TYPE trc_requests_total counter\ntrc_requests_total{path_template=\"unmatched\",result=\"weird\"} 1\n",
+    );
+    let message = &r.of(Check::LabelValue)[0].message;
+    assert!(message.contains("enum: \"weird\"; declared"), "{message}");
+    assert!(!message.contains("missing label"), "{message}");
+    let r = check(
+        "# TYPE trc_requests_total counter\ntrc_requests_total{path_template=\"unmatched\"} 1\n",
+    );
+    let message = &r.of(Check::LabelValue)[0].message;
+    assert!(
+        message.contains("enum: \"\" (\"\" is a missing label); declared"),
+        "{message}"
+    );
+}
+
+#[test]
+fn findings_the_input_multiplies_are_listed_up_to_a_bound_and_counted() {
+    // One unknown family and one forbidden label per family: the first LISTED_FINDINGS of
+    // each are listed, all are counted, the verdict is the same.
+    let mut text = String::new();
+    for i in 0..250 {
+        text.push_str(&format!("trc_f{i:03}{{email=\"x\"}} 1\n"));
+    }
+    text.push_str("# TYPE trc_requests_total counter\ntrc_requests_total{path_template=\"unmatched\",result=\"ok\"");
+    for i in 0..150 {
+        text.push_str(&format!(",extra{i}=\"1\""));
+    }
+    text.push_str("} 1\n");
+    let r = check(&text);
+    assert_eq!(r.of(Check::UnknownFamily).len(), LISTED_FINDINGS);
+    assert_eq!(r.of(Check::ForbiddenLabel).len(), LISTED_FINDINGS);
+    assert_eq!(r.of(Check::UndeclaredLabel).len(), LISTED_FINDINGS);
+    assert_eq!(
+        r.unlisted.iter().map(|(c, n)| (*c, *n)).collect::<Vec<_>>(),
+        [
+            (Check::ForbiddenLabel, 150),
+            (Check::UnknownFamily, 150),
+            (Check::UndeclaredLabel, 50),
+        ]
+    );
+    // 250 forbidden labels, 3 required families absent.
+    assert_eq!((r.violations, r.warnings), (250 + 3, 250 + 150));
+    assert!(!r.compliant);
+    let text = r.to_text(false);
+    assert!(
+        text.contains("warning [unknown_family] and 150 more not listed (only the first 100 are)"),
+        "{text}"
+    );
+}
