@@ -5,9 +5,41 @@
 
 use libfuzzer_sys::fuzz_target;
 
+/// Counts what `parse_each` hands over.
+#[derive(Default)]
+struct Count(usize, usize);
+
+impl<'a> metrics_exposition::Visit<'a> for Count {
+    fn sample(
+        &mut self,
+        _: &metrics_exposition::FamilyHead<'a>,
+        _: metrics_exposition::Sample<'a>,
+    ) {
+        self.1 += 1;
+    }
+    fn end(&mut self, _: metrics_exposition::FamilyHead<'a>) {
+        self.0 += 1;
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    match metrics_exposition::parse(&text) {
+    // One family at a time gives the same verdict and error as the whole parse.
+    let mut count = Count::default();
+    let each = metrics_exposition::parse_each(&text, None, &mut count);
+    let whole = metrics_exposition::parse(&text);
+    match (&each, &whole) {
+        (Ok(()), Ok(p)) => assert_eq!(
+            (count.0, count.1),
+            (
+                p.families.len(),
+                p.families.iter().map(|f| f.samples.len()).sum()
+            )
+        ),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        _ => panic!("parse_each {each:?} and parse disagree"),
+    }
+    match whole {
         Err(e) => assert!(e.line >= 1 && !e.message.is_empty() && e.message.len() <= 2_000),
         Ok(parsed) => {
             for family in &parsed.families {
