@@ -709,6 +709,8 @@ mod tests {
             role,
             prefix: Some("pay_".to_string()),
             stability_in_help: false,
+            forbidden_labels: Vec::new(),
+            tenant_labels: Vec::new(),
             declared_by: None,
             native: None,
         }

@@ -125,6 +125,14 @@ pub struct Family {
     /// Whether the exposed HELP starts with the stability level (`[ALPHA] `).
     #[serde(default, skip_serializing_if = "is_false")]
     pub stability_in_help: bool,
+    /// Label names the declaring crate's policy forbids beyond the built-in table
+    /// (`forbidden_labels`): `check` refuses them on any family of a scrape.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbidden_labels: Vec<String>,
+    /// The declaring crate's tenant labels (`tenant_labels`, R11): `check` refuses them on any
+    /// counter or histogram of a scrape, unless the catalog declares the label with a waiver.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenant_labels: Vec<String>,
     /// The Rust type declaring the family, with its module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_by: Option<String>,
@@ -301,6 +309,8 @@ impl Family {
             role: d.role,
             prefix: d.prefix.map(str::to_string),
             stability_in_help: d.stability_in_help,
+            forbidden_labels: d.forbidden_labels.iter().map(|s| s.to_string()).collect(),
+            tenant_labels: d.tenant_labels.iter().map(|s| s.to_string()).collect(),
             declared_by: Some(format!("{}::{}", d.module_path, d.type_name)),
         };
         family.derive_counts();
@@ -467,6 +477,20 @@ impl Catalog {
                 if let Some(since) = &f.deprecated_since {
                     plain(&of("deprecated_since"), since)?;
                 }
+                for (key, names) in [
+                    ("forbidden_labels", &f.forbidden_labels),
+                    ("tenant_labels", &f.tenant_labels),
+                ] {
+                    for name in names {
+                        if let Some(problem) = metrics_exposition::label_name_problem(name) {
+                            return Err(format!(
+                                "{} {:?} is not a Prometheus label name: {problem}",
+                                of(key),
+                                metrics_exposition::excerpt(name)
+                            ));
+                        }
+                    }
+                }
                 for l in &f.labels {
                     if let Some(problem) = metrics_exposition::label_name_problem(&l.name) {
                         return Err(format!(
@@ -533,6 +557,29 @@ impl Catalog {
                 .cloned()
                 .collect(),
         ))
+    }
+
+    /// Label names the policies of the catalog's crates forbid beyond the built-in table
+    /// (their `forbidden_labels`, together), sorted.
+    pub fn forbidden_labels(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .families()
+            .flat_map(|f| f.forbidden_labels.iter().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The tenant labels of the catalog's crates (their `tenant_labels`, together), sorted.
+    pub fn tenant_labels(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .families()
+            .flat_map(|f| f.tenant_labels.iter().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     /// The name prefixes the catalog's families are held to.

@@ -20,6 +20,10 @@ pub(super) enum Detail {
     ExposedAs(String),
     /// `forbidden_label`: the policy's entry for the name (why, and what to label instead).
     Forbidden(&'static ForbiddenLabel),
+    /// `forbidden_label`: the name is in a catalog crate's own `forbidden_labels`.
+    ForbiddenByCatalog,
+    /// `forbidden_label`: a catalog crate's tenant label (R11) on a family of this kind.
+    Tenant(&'static str),
     /// `raw_path`: what makes the first offending value a raw path.
     RawPath(String),
     /// `label_value` of a capped label: distinct values besides the overflow one, and the cap.
@@ -267,6 +271,12 @@ fn message(
             Some(Detail::Forbidden(f)) => format!(
                 "`{family}` has label `{l}`, which the policy forbids: {}; {}",
                 f.reason, f.instead
+            ),
+            Some(Detail::ForbiddenByCatalog) => format!(
+                "`{family}` has label `{l}`, which the catalog's policy forbids (`forbidden_labels` of the crate declaring its families); drop it or label with a bounded value instead"
+            ),
+            Some(Detail::Tenant(kind)) => format!(
+                "`{family}` has tenant label `{l}` on a {kind}, which the catalog's policy forbids (`tenant_labels`, R11): one series per tenant of a high-frequency metric; count a global aggregate and keep per-tenant detail in logs and event queries (a gauge may carry it)"
             ),
             _ => format!("`{family}` has label `{l}`, which the policy forbids"),
         },

@@ -5,7 +5,7 @@
 //! | --- | --- | --- |
 //! | `required_family` | every family the component declares is in the scrape | violation |
 //! | `family_type` | a declared family has its declared TYPE | violation |
-//! | `forbidden_label` | no label name the policy forbids (`metrics_policy`), unless the catalog declares that label with a waiver | violation |
+//! | `forbidden_label` | no label name the policy forbids (the built-in table of `metrics_policy`, and the `forbidden_labels` of the catalog's crates), and no tenant label of theirs (`tenant_labels`, R11) on a counter or histogram, unless the catalog declares that label with a waiver | violation |
 //! | `raw_path` | the values of a label declared as route templates (`route_templates`) are templates, not paths with ids, UUIDs or query strings | violation |
 //! | `label_value` | every value of a declared label is one of its declared values; every declared label is on every sample; a capped label holds at most `cap` distinct values besides `__overflow__` | violation |
 //! | `series_budget` | a declared family exposes at most `max_series` samples | violation |
@@ -144,6 +144,9 @@ pub struct Checker<'c, 'a> {
     required_at: BTreeMap<&'c str, usize>,
     known: BTreeMap<&'c str, &'c Family>,
     prefixes: Vec<&'c str>,
+    /// The catalog crates' own forbidden labels and tenant labels.
+    forbidden: Vec<&'c str>,
+    tenant: Vec<&'c str>,
     text: Option<&'a str>,
     findings: Findings<'a>,
     current: Option<Current<'c, 'a>>,
@@ -191,6 +194,8 @@ impl<'c, 'a> Checker<'c, 'a> {
             required,
             known: catalog.families().map(|f| (f.name.as_str(), f)).collect(),
             prefixes: catalog.prefixes(),
+            forbidden: catalog.forbidden_labels(),
+            tenant: catalog.tenant_labels(),
             text,
             findings: Findings::default(),
             current: None,
@@ -267,8 +272,18 @@ impl<'c, 'a> Checker<'c, 'a> {
         let declared = current.declared;
         let line = Some(sample.line);
         let Checker {
-            findings, current, ..
+            findings,
+            current,
+            forbidden,
+            tenant,
+            ..
         } = self;
+        // R11 concerns the kinds whose series multiply with traffic.
+        let tenant_kind = match family.kind {
+            "counter" => Some("counter"),
+            "histogram" => Some("histogram"),
+            _ => None,
+        };
         let Some(current) = current.as_mut() else {
             return;
         };
@@ -285,13 +300,25 @@ impl<'c, 'a> Checker<'c, 'a> {
             let declared_label = declared.and_then(|f| f.label(label));
             // Any family, declared or not: a forbidden label is the exporter's problem
             // wherever it shows. A waiver is the declaring crate's reasoned exception.
-            if declared_label.is_none_or(|l| l.waiver.is_none())
-                && let Some(forbidden) = metrics_policy::forbidden_label(label)
-            {
-                if let Some(g) = findings.add_input(Check::ForbiddenLabel, label, line) {
-                    g.note(Detail::Forbidden(forbidden));
+            if declared_label.is_none_or(|l| l.waiver.is_none()) {
+                // The built-in table, then the catalog crates' own policy.
+                let detail = if let Some(entry) = metrics_policy::forbidden_label(label) {
+                    Some(Detail::Forbidden(entry))
+                } else if forbidden.binary_search(&label).is_ok() {
+                    Some(Detail::ForbiddenByCatalog)
+                } else if let Some(kind) = tenant_kind
+                    && tenant.binary_search(&label).is_ok()
+                {
+                    Some(Detail::Tenant(kind))
+                } else {
+                    None
+                };
+                if let Some(detail) = detail {
+                    if let Some(g) = findings.add_input(Check::ForbiddenLabel, label, line) {
+                        g.note(detail);
+                    }
+                    continue;
                 }
-                continue;
             }
             match (declared, declared_label) {
                 (Some(_), Some(l)) => {

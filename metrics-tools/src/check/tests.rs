@@ -503,3 +503,76 @@ fn findings_the_input_multiplies_are_listed_up_to_a_bound_and_counted() {
         "{text}"
     );
 }
+
+/// A crate's own policy travels in its catalog: its `forbidden_labels` are refused on any
+/// family of the scrape, and its `tenant_labels` on any counter or histogram (not on a gauge,
+/// nor where the catalog declares the label with a waiver).
+#[test]
+fn the_catalog_crates_own_policy_holds_for_every_family() {
+    let catalog = Catalog::from_json(
+        r#"{ "schema_version": 1, "components": [ { "name": "pay", "families": [
+          { "name": "pay_charges_total", "type": "counter", "max_series": 20, "prefix": "pay_",
+            "forbidden_labels": ["shard"], "tenant_labels": ["org_id"] },
+          { "name": "pay_queue_depth", "type": "gauge", "max_series": 20, "prefix": "pay_",
+            "forbidden_labels": ["shard"], "tenant_labels": ["org_id"],
+            "labels": [ { "name": "org_id", "cap": 5 } ] },
+          { "name": "pay_orgs_total", "type": "counter", "max_series": 20, "prefix": "pay_",
+            "forbidden_labels": ["shard"], "tenant_labels": ["org_id"],
+            "labels": [ { "name": "org_id", "cap": 5, "waiver": "five pilot orgs" } ] }
+        ] } ] }"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(catalog.forbidden_labels(), ["shard"]);
+    assert_eq!(catalog.tenant_labels(), ["org_id"]);
+    let text = "# TYPE pay_charges_total counter\npay_charges_total 1\n\
+                # TYPE pay_queue_depth gauge\npay_queue_depth{org_id=\"a\"} 1\n\
+                # TYPE pay_orgs_total counter\npay_orgs_total{org_id=\"a\"} 1\n\
+                # TYPE hand_written_total counter\nhand_written_total{shard=\"3\"} 1\n\
+                # TYPE hand_requests_total counter\nhand_requests_total{org_id=\"a\"} 1\n\
+                # TYPE hand_latency_seconds histogram\n\
+                hand_latency_seconds_bucket{org_id=\"a\",le=\"+Inf\"} 1\n\
+                hand_latency_seconds_sum{org_id=\"a\"} 1\n\
+                hand_latency_seconds_count{org_id=\"a\"} 1\n\
+                # TYPE hand_sessions gauge\nhand_sessions{org_id=\"a\"} 1\n";
+    let r = check_with(&catalog, "pay", text);
+    let found: Vec<(&str, &str)> = r
+        .of(Check::ForbiddenLabel)
+        .iter()
+        .map(|f| (f.family.as_str(), f.label.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("hand_latency_seconds", "org_id"),
+            ("hand_requests_total", "org_id"),
+            ("hand_written_total", "shard"),
+        ],
+        "{r:?}"
+    );
+    let shard = r.of(Check::ForbiddenLabel)[2];
+    assert!(
+        shard.message.contains("forbidden_labels"),
+        "{}",
+        shard.message
+    );
+    let tenant = r.of(Check::ForbiddenLabel)[0];
+    assert!(
+        tenant
+            .message
+            .contains("tenant label `org_id` on a histogram"),
+        "{}",
+        tenant.message
+    );
+    assert!(!r.compliant);
+    // The policy round-trips through the catalog's JSON.
+    let again = Catalog::from_json(&catalog.to_json()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.forbidden_labels(), ["shard"]);
+    // A name in the policy lists that is no label name is bad input.
+    let err = Catalog::from_json(
+        r#"{ "schema_version": 1, "components": [ { "name": "pay", "families": [
+          { "name": "pay_x_total", "type": "counter", "max_series": 2,
+            "forbidden_labels": ["sh-ard"] } ] } ] }"#,
+    )
+    .expect_err("not a label name");
+    assert!(err.contains("forbidden_labels"), "{err}");
+}
