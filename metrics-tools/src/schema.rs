@@ -562,20 +562,19 @@ impl Catalog {
     /// Label names the policies of the catalog's crates forbid beyond the built-in table
     /// (their `forbidden_labels`, together), sorted.
     pub fn forbidden_labels(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .families()
-            .flat_map(|f| f.forbidden_labels.iter().map(String::as_str))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
+        self.policy_names(|f| &f.forbidden_labels)
     }
 
     /// The tenant labels of the catalog's crates (their `tenant_labels`, together), sorted.
     pub fn tenant_labels(&self) -> Vec<&str> {
+        self.policy_names(|f| &f.tenant_labels)
+    }
+
+    /// One policy list of every family, together, sorted, without repeats.
+    fn policy_names(&self, list: impl Fn(&Family) -> &Vec<String>) -> Vec<&str> {
         let mut names: Vec<&str> = self
             .families()
-            .flat_map(|f| f.tenant_labels.iter().map(String::as_str))
+            .flat_map(|f| list(f).iter().map(String::as_str))
             .collect();
         names.sort_unstable();
         names.dedup();
