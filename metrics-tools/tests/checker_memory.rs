@@ -35,7 +35,10 @@ fn status_kib(field: &str) -> Option<u64> {
 const CATALOG: &str = r#"{ "schema_version": 1, "components": [ { "name": "load", "families": [
   { "name": "reqs", "type": "counter", "max_series": 10, "prefix": "trc_",
     "labels": [ { "name": "id", "values": [ { "value": "0000000" } ] } ] },
-  { "name": "lat", "type": "histogram", "max_series": 10, "prefix": "trc_" } ] } ] }"#;
+  { "name": "lat", "type": "histogram", "max_series": 10, "prefix": "trc_" },
+  { "name": "route", "type": "counter", "max_series": 10,
+    "labels": [ { "name": "p", "route_templates": true, "values": [ { "value": "/" } ] } ] }
+  ] } ] }"#;
 
 /// Input size of the generated shapes (the issue's scrape was 21 MB; `check` allows 64 MiB,
 /// measured by hand in a release build: see the README).
@@ -125,6 +128,14 @@ fn shape(shape: &str) -> String {
             let _ = write!(s, "{n}_bucket{{le=\"+Inf\"}} 1\n{n}_sum 1\n{n}_count 1\n");
             s
         }),
+        "dashes_in_a_route" => {
+            // One route-template value of one huge segment of dashes: a UUID is looked for
+            // in it (splitting it at `-` cost 16 bytes a dash, 17x).
+            let mut t = String::from("# TYPE route counter\nroute{p=\"/");
+            t.push_str(&"-".repeat(SIZE));
+            t.push_str("\"} 1\n");
+            t
+        }
         other => panic!("no shape {other}"),
     }
 }
@@ -298,4 +309,11 @@ fn histogram_buckets() {
 #[test]
 fn many_histograms() {
     measure("many_histograms");
+}
+
+#[test]
+fn dashes_in_a_route() {
+    if let Some(summary) = measure("dashes_in_a_route") {
+        assert!(summary.contains("violations="), "{summary}");
+    }
 }
