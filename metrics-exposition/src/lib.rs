@@ -114,7 +114,10 @@ enum Rest<'a> {
 struct Unescaped<'a> {
     /// The labels as written (what follows the name).
     raw: &'a str,
-    labels: Vec<(&'a str, String)>,
+    /// The values that hold escapes, unescaped, one after the other in the order written:
+    /// a value costs its own length and nothing per label ([`Sample::labels`] finds each
+    /// one's place while walking `raw`).
+    unescaped: String,
     timestamp: Option<i64>,
     /// An OpenMetrics exemplar (a sample with one is kept in this form: they are rare).
     exemplar: Option<Exemplar>,
@@ -125,7 +128,10 @@ impl<'a> Sample<'a> {
     pub fn labels(&self) -> Labels<'_> {
         Labels(match &self.rest {
             Rest::Raw(rest) => LabelsInner::Raw(RawLabels::new(rest)),
-            Rest::Unescaped(u) => LabelsInner::Unescaped(u.labels.iter()),
+            Rest::Unescaped(u) => LabelsInner::Unescaped {
+                raw: RawLabels::new(u.raw),
+                unescaped: &u.unescaped,
+            },
         })
     }
 
@@ -192,7 +198,11 @@ pub struct Labels<'s>(LabelsInner<'s>);
 
 enum LabelsInner<'s> {
     Raw(RawLabels<'s>),
-    Unescaped(std::slice::Iter<'s, (&'s str, String)>),
+    /// Values with escapes are taken, in turn, from the front of `unescaped`.
+    Unescaped {
+        raw: RawLabels<'s>,
+        unescaped: &'s str,
+    },
 }
 
 impl<'s> Iterator for Labels<'s> {
@@ -201,7 +211,16 @@ impl<'s> Iterator for Labels<'s> {
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
             LabelsInner::Raw(raw) => raw.next(),
-            LabelsInner::Unescaped(it) => it.next().map(|(k, v)| (*k, v.as_str())),
+            LabelsInner::Unescaped { raw, unescaped } => {
+                let (k, v) = raw.next()?;
+                if !v.contains('\\') {
+                    return Some((k, v));
+                }
+                let len = line::unescaped_len(v);
+                let value = unescaped.get(..len)?;
+                *unescaped = unescaped.get(len..)?;
+                Some((k, value))
+            }
         }
     }
 }
@@ -786,6 +805,32 @@ mod tests {
         assert_eq!(s("c").timestamp(), Some(7));
         assert_eq!(s("d").labels().count(), 0);
         assert_eq!(s("d").label("x"), None);
+    }
+
+    #[test]
+    fn escaped_values_among_plain_ones_are_read_back_in_place() {
+        let text = "a{p=\"x\",q=\"a\\\\b\",r=\"\",s=\"\\n\\\"\",t=\"é\\\\\"} 1 7\n";
+        let e = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let a = e.families[0].samples[0].clone();
+        assert_eq!(
+            a.labels().collect::<Vec<_>>(),
+            [
+                ("p", "x"),
+                ("q", "a\\b"),
+                ("r", ""),
+                ("s", "\n\""),
+                ("t", "é\\")
+            ]
+        );
+        assert_eq!(a.label("t"), Some("é\\"));
+        assert_eq!(a.timestamp(), Some(7));
+        assert_eq!(a.labels_as_written().nth(3), Some(("s", "\\n\\\"")));
+        // An exemplar line keeps its labels the same way.
+        let om = "# TYPE c counter\nc_total{x=\"\\\\\",y=\"1\"} 1 # {t=\"a\"} 1\n";
+        let e = parse(om).unwrap_or_else(|e| panic!("{e}"));
+        let c = e.families[0].samples[0].clone();
+        assert_eq!(c.labels().collect::<Vec<_>>(), [("x", "\\"), ("y", "1")]);
+        assert!(c.exemplar().is_some());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! violation, naming it. What it keeps of a valid line is the name, the value and a slice of
 //! the input holding the rest (labels and timestamp), which [`RawLabels`] walks again on
 //! demand: a sample costs a few words, not an allocation per label. Only a line whose label
-//! values hold escapes keeps its labels unescaped in an allocation of its own.
+//! values hold escapes keeps those values unescaped, one after the other in one string.
 //!
 //! Cost is linear in the line's length: a label name is checked against the line's earlier
 //! names by a scan while there are few of them and by a hash set past that, so a line with
@@ -182,9 +182,8 @@ impl<'a> Iterator for RawLabels<'a> {
     }
 }
 
-/// A label value with its escapes undone (`\\`, `\"`, `\n`; validated before).
-pub(crate) fn unescape_label(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
+/// Appends a label value with its escapes undone (`\\`, `\"`, `\n`; validated before).
+pub(crate) fn unescape_label_into(out: &mut String, raw: &str) {
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
@@ -197,7 +196,21 @@ pub(crate) fn unescape_label(raw: &str) -> String {
             out.push(c);
         }
     }
-    out
+}
+
+/// The length in bytes of a validated label value once unescaped: each escape is two bytes
+/// written and one unescaped.
+pub(crate) fn unescaped_len(raw: &str) -> usize {
+    let (mut escapes, mut after_backslash) = (0, false);
+    for b in raw.bytes() {
+        if after_backslash {
+            after_backslash = false;
+        } else if b == b'\\' {
+            escapes += 1;
+            after_backslash = true;
+        }
+    }
+    raw.len() - escapes
 }
 
 /// Whether the clock has passed `deadline`.
@@ -401,11 +414,15 @@ pub(crate) fn parse_sample(
     }
     let rest = line.get(rest_start..).unwrap_or("");
     let rest = if escaped || exemplar.is_some() {
+        let mut unescaped = String::new();
+        for (_, v) in RawLabels::new(rest) {
+            if v.contains('\\') {
+                unescape_label_into(&mut unescaped, v);
+            }
+        }
         Rest::Unescaped(Box::new(Unescaped {
             raw: rest,
-            labels: RawLabels::new(rest)
-                .map(|(k, v)| (k, unescape_label(v)))
-                .collect(),
+            unescaped,
             timestamp,
             exemplar,
         }))

@@ -116,6 +116,15 @@ fn shape(shape: &str) -> String {
             t.push_str("id=\"0000000\"} 1\n");
             t
         }
+        "one_line_of_escaped_labels" => {
+            // Each value an escape: the line's labels were kept unescaped, a `String` and a
+            // pair each (9.9x).
+            let mut t = generate("# TYPE reqs counter\nreqs{", SIZE, |i| {
+                format!("l{i:x}=\"\\\\\",")
+            });
+            t.push_str("id=\"0000000\"} 1\n");
+            t
+        }
         "histogram_buckets" => generate("# TYPE lat histogram\n", SIZE, |i| {
             format!("lat_bucket{{le=\"{i}\"}} 1\n")
         }),
@@ -315,5 +324,12 @@ fn many_histograms() {
 fn dashes_in_a_route() {
     if let Some(summary) = measure("dashes_in_a_route") {
         assert!(summary.contains("violations="), "{summary}");
+    }
+}
+
+#[test]
+fn one_line_of_escaped_labels() {
+    if let Some(summary) = measure("one_line_of_escaped_labels") {
+        assert!(summary.contains("UndeclaredLabel"), "{summary}");
     }
 }
