@@ -71,7 +71,7 @@ fn each_seed_keeps_its_own_prefix_and_no_two_families_share_a_name() {
             seed.families().count()
         );
     }
-    assert_eq!(Registry::conflicts(), Vec::<&str>::new());
+    assert_eq!(Registry::conflicts(), Vec::<String>::new());
     // Every family this crate declares belongs to exactly one seed. (The catalog's own
     // families are linked too, through its dashboard builder; they are not ours.)
     let ours = Registry::all()

@@ -445,14 +445,17 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
     };
-    let claim = format!("__metrics_family_name__{}", f.name);
-    // OpenMetrics names a counter family without its `_total`: a counter `x_total` and a gauge
-    // `x` would be two families `x`. Each family also claims its OpenMetrics family name.
-    let om_name = match f.kind {
-        Kind::Counter => f.name.strip_suffix("_total").unwrap_or(&f.name),
-        _ => &f.name,
-    };
-    let om_claim = format!("__metrics_openmetrics_family__{om_name}");
+    // One link symbol per name the family's exposition holds, in any format: its name, a
+    // counter's OpenMetrics family name (`x` of `x_total`), a histogram's `_bucket`, `_sum` and
+    // `_count`, every `_created`. Two families writing one name (a counter `x_total` and a
+    // gauge `x`, a histogram `h` and a counter `h_count_total`) define one symbol twice.
+    let claims: Vec<syn::Ident> = (0..metrics_policy::exposed_names(&f.name, f.kind).len())
+        .map(|i| format_ident!("__METRICS_NAME_CLAIM_{}", i))
+        .collect();
+    let claim_symbols: Vec<String> = metrics_policy::exposed_names(&f.name, f.kind)
+        .into_iter()
+        .map(|n| format!("__metrics_name__{n}"))
+        .collect();
     // Seconds and bytes are never negative: such an observation is dropped and counted.
     let nonnegative = matches!(f.unit.as_deref(), Some("seconds" | "bytes"));
     let seconds = f.kind == Kind::Histogram && f.unit.as_deref() == Some("seconds");
@@ -954,18 +957,16 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
             #[#rt::linkme::distributed_slice(#rt::FAMILIES)]
             #[linkme(crate = #rt::linkme)]
             static __LINKED: &'static #rt::Family = &__FAMILY;
-            // One symbol per metric name: a second family of this name in the same crate is a
-            // compile error at its declaration ("symbol ... is already defined"), in another
-            // crate linked into the same program a link error naming the symbol, so two
-            // families can never share a name and one silently disappear from the exposition.
-            #[allow(unsafe_code, non_upper_case_globals)]
-            #[unsafe(export_name = #claim)]
-            #[used]
-            static __NAME_CLAIM: u8 = 0;
-            #[allow(unsafe_code, non_upper_case_globals)]
-            #[unsafe(export_name = #om_claim)]
-            #[used]
-            static __OPENMETRICS_NAME_CLAIM: u8 = 0;
+            // One symbol per name written: a second family writing one of them in the same
+            // crate is a compile error at its declaration ("symbol ... is already defined"),
+            // in another crate linked into the same program a link error naming the symbol, so
+            // no name is ever written twice and no family silently drops out of the exposition.
+            #(
+                #[allow(unsafe_code, non_upper_case_globals)]
+                #[unsafe(export_name = #claim_symbols)]
+                #[used]
+                static #claims: u8 = 0;
+            )*
 
             #[automatically_derived]
             impl #rt::MetricFamily for #ident {

@@ -73,7 +73,7 @@ pub use labels::{
 };
 pub use names::{
     BASE_UNITS, NON_BASE_UNITS, RESERVED_SUFFIXES, TIME_WORDS, check_metric_name, declared_unit,
-    non_base_unit, suggest_metric_name,
+    exposed_names, non_base_unit, suggest_metric_name,
 };
 pub use native::{
     NATIVE_BOUNDS, NATIVE_DEFAULT_MAX_BUCKETS, NATIVE_DEFAULT_SCHEMA,

@@ -55,6 +55,33 @@ pub const TIME_WORDS: &[&str] = &["duration", "latency", "time", "elapsed"];
 /// format: histogram and summary samples, counter creation timestamps).
 pub const RESERVED_SUFFIXES: &[&str] = &["_bucket", "_count", "_sum", "_created"];
 
+/// Every name an exposition of a family of `kind` named `name` holds, in the text format or
+/// OpenMetrics: its family names (a counter `x_total` is family `x` in OpenMetrics) and its
+/// sample names (a histogram's `_bucket`, `_sum`, `_count`, every `_created`). Two families
+/// of one program must not share one, or the exposition would hold the name twice: the derive
+/// claims each as a link symbol, the runtime's registry as an owner, the toolkit checks
+/// catalogs with it.
+pub fn exposed_names(name: &str, kind: crate::MetricKind) -> Vec<String> {
+    let mut names = vec![name.to_string()];
+    let with = |suffixes: &[&str], base: &str, names: &mut Vec<String>| {
+        names.extend(suffixes.iter().map(|s| format!("{base}{s}")));
+    };
+    match kind {
+        crate::MetricKind::Gauge => {}
+        crate::MetricKind::Counter => {
+            let base = name.strip_suffix("_total").unwrap_or(name);
+            if base != name {
+                names.push(base.to_string());
+            }
+            with(&["_created"], base, &mut names);
+        }
+        crate::MetricKind::Histogram => {
+            with(&["_bucket", "_sum", "_count", "_created"], name, &mut names);
+        }
+    }
+    names
+}
+
 /// Aggregation suffixes that may follow the unit (`..._seconds_max`).
 const AGGREGATIONS: &[&str] = &["_max", "_min"];
 

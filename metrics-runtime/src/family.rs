@@ -41,16 +41,30 @@ pub enum Slots<'a> {
 pub(crate) fn rows_sum(slots: &[AtomicU64], stride: usize, offset: usize) -> u64 {
     (0..ROWS)
         .filter_map(|r| slots.get(r * stride + offset))
-        .fold(0u64, |acc, a| acc.wrapping_add(a.load(Ordering::Relaxed)))
+        .fold(0u64, |acc, a| acc.saturating_add(a.load(Ordering::Relaxed)))
 }
 
 /// The `f64` sum over the rows of slot `offset`.
 #[inline]
+///
+/// Every row is finite (recording refuses what would not be), but rows of several threads
+/// may together pass the largest `f64`: the total is then the largest finite value of its
+/// sign, never an infinity (which would stay, and turn NaN beside one of the other sign).
 pub(crate) fn rows_sum_f64(slots: &[AtomicU64], stride: usize, offset: usize) -> f64 {
-    (0..ROWS)
+    let total: f64 = (0..ROWS)
         .filter_map(|r| slots.get(r * stride + offset))
         .map(|a| f64::from_bits(a.load(Ordering::Relaxed)))
-        .sum()
+        .sum();
+    if total.is_finite() {
+        total
+    } else if total > 0.0 {
+        f64::MAX
+    } else if total < 0.0 {
+        f64::MIN
+    } else {
+        // NaN: only from a row that is not finite, which recording never stores.
+        0.0
+    }
 }
 
 /// One family: its descriptor and its storage. Generated code puts one in a `static` per
@@ -343,15 +357,29 @@ pub struct HistogramSnapshot {
 /// row: a plain load and store in a row the thread owns, an atomic add in the shared row.
 #[inline(always)]
 pub fn counter_add(slots: &[AtomicU64], sets: usize, index: usize, n: u64) {
+    // An amount over `i64::MAX` is a negative number cast (`-1i64 as u64` is `u64::MAX`): it
+    // would make the counter jump by 1.8e19 and the next one wrap it to nearly 0. Dropped and
+    // counted, as is an amount that would wrap the count.
+    if n > i64::MAX as u64 {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     let row = crate::shard::current();
     let slot = &slots[row * sets + index];
-    if row < OWNED_ROWS {
-        slot.store(
-            slot.load(Ordering::Relaxed).wrapping_add(n),
-            Ordering::Relaxed,
-        );
+    let added = if row < OWNED_ROWS {
+        match slot.load(Ordering::Relaxed).checked_add(n) {
+            Some(next) => {
+                slot.store(next, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
     } else {
-        slot.fetch_add(n, Ordering::Relaxed);
+        slot.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| v.checked_add(n))
+            .is_ok()
+    };
+    if !added {
+        INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -43,7 +43,7 @@ pub enum RegistryError {
     /// Linked families that share a name, with the types declaring them.
     DuplicateFamilies {
         /// The shared name.
-        name: &'static str,
+        name: String,
         /// `module::Type` of every family of that name.
         declared_by: Vec<String>,
     },
@@ -103,27 +103,19 @@ impl From<crate::MetricKind> for Writes {
     }
 }
 
-/// Every name an exposition of a family named `name` holds in any format: family names (a
-/// counter `x_total` is family `x` in OpenMetrics) and sample names (`_bucket`, `_sum`,
-/// `_count`, `_created`). Two parts of a registry must not share one.
+/// Every name an exposition of a family named `name` holds in any format (see
+/// [`metrics_policy::exposed_names`]; a summary, hand-written only, writes its name, `_sum`,
+/// `_count` and `_created`). Two parts of a registry must not share one.
 pub(crate) fn written_names(name: &str, kind: Writes) -> Vec<String> {
-    let mut names = vec![name.to_string()];
-    let with = |suffixes: &[&str], base: &str, names: &mut Vec<String>| {
-        names.extend(suffixes.iter().map(|s| format!("{base}{s}")));
-    };
     match kind {
-        Writes::Gauge => {}
-        Writes::Counter => {
-            let base = name.strip_suffix("_total").unwrap_or(name);
-            if base != name {
-                names.push(base.to_string());
-            }
-            with(&["_created"], base, &mut names);
-        }
-        Writes::Histogram => with(&["_bucket", "_sum", "_count", "_created"], name, &mut names),
-        Writes::Summary => with(&["_sum", "_count", "_created"], name, &mut names),
+        Writes::Counter => metrics_policy::exposed_names(name, crate::MetricKind::Counter),
+        Writes::Gauge => metrics_policy::exposed_names(name, crate::MetricKind::Gauge),
+        Writes::Histogram => metrics_policy::exposed_names(name, crate::MetricKind::Histogram),
+        Writes::Summary => ["", "_sum", "_count", "_created"]
+            .iter()
+            .map(|s| format!("{name}{s}"))
+            .collect(),
     }
-    names
 }
 
 /// The names a hand-written `prometheus` metric family writes.
@@ -140,9 +132,14 @@ fn hand_written_names(mf: &prometheus::proto::MetricFamily) -> Vec<String> {
 }
 
 /// A collector that writes nothing and describes one name: registered into an attached
-/// hand-written `prometheus` registry for every name this registry writes, so that
-/// registering a hand-written metric of that name later fails there, at its `register` call,
-/// as a duplicate registration does.
+/// hand-written `prometheus` registry for every name this registry writes (and for the family
+/// name a hand-written histogram or summary would need to write one of them: `x` of our
+/// `x_count`), so that registering a hand-written metric of that name later fails there, at
+/// its `register` call, as a duplicate registration does.
+///
+/// Every claim has one help text and one label name; the label's value is the registry's id.
+/// So the `prometheus` crate lets several registries (and the name and its base) claim one
+/// name side by side, and refuses any metric of its own, whose help or labels differ.
 #[cfg(feature = "prometheus")]
 struct Claim {
     desc: prometheus::core::Desc,
@@ -150,17 +147,20 @@ struct Claim {
 
 #[cfg(feature = "prometheus")]
 impl Claim {
-    fn new(name: &str, owner: &str) -> Option<Self> {
-        let help = format!("written by metrics_runtime ({owner}); not for hand-written metrics");
-        // A constant label gives the claim an id of its own, so that a hand-written metric of
-        // this name gets the registry's message naming the metric, not a bare "duplicate".
+    fn new(name: &str, registry: u64) -> Option<Self> {
         let labels = std::collections::HashMap::from([(
-            "metrics_runtime_claim".to_string(),
-            "1".to_string(),
+            "metrics_runtime_registry".to_string(),
+            registry.to_string(),
         )]);
-        prometheus::core::Desc::new(name.to_string(), help, vec![], labels)
-            .ok()
-            .map(|desc| Claim { desc })
+        prometheus::core::Desc::new(
+            name.to_string(),
+            "A name a metrics_runtime registry writes; a hand-written metric cannot have it."
+                .to_string(),
+            vec![],
+            labels,
+        )
+        .ok()
+        .map(|desc| Claim { desc })
     }
 }
 
@@ -172,6 +172,68 @@ impl prometheus::core::Collector for Claim {
 
     fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
         Vec::new()
+    }
+}
+
+/// The names to claim in a hand-written registry for the names a registry writes: each, and
+/// the family name of each that a hand-written histogram or summary would write (`x` of
+/// `x_bucket`, `x_sum`, `x_count`), since such a family with no series yet is invisible to
+/// `gather`.
+#[cfg(feature = "prometheus")]
+fn to_claim<'a>(written: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for name in written {
+        if let Some(base) = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s))
+            .filter(|b| !b.is_empty())
+        {
+            names.insert(base.to_string());
+        }
+        names.insert(name.clone());
+    }
+    names
+}
+
+/// Registers a [`Claim`] of registry `id` for each name into `prom`; on a refusal, takes back
+/// the claims made so far and returns the name refused.
+#[cfg(feature = "prometheus")]
+fn claim_in(prom: &prometheus::Registry, names: &BTreeSet<String>, id: u64) -> Result<(), String> {
+    let mut made = BTreeSet::new();
+    for name in names {
+        let Some(claim) = Claim::new(name, id) else {
+            continue;
+        };
+        if prom.register(Box::new(claim)).is_err() {
+            release_in(prom, &made, id);
+            return Err(name.clone());
+        }
+        made.insert(name.clone());
+    }
+    Ok(())
+}
+
+/// Takes claims of registry `id` back from `prom`.
+#[cfg(feature = "prometheus")]
+fn release_in(prom: &prometheus::Registry, names: &BTreeSet<String>, id: u64) {
+    for name in names {
+        if let Some(claim) = Claim::new(name, id) {
+            // A claim that is not there (never made) has nothing to take back.
+            let _ = prom.unregister(Box::new(claim));
+        }
+    }
+}
+
+/// A number of its own for every registry, for its claims.
+#[cfg(feature = "prometheus")]
+#[derive(Debug)]
+struct RegistryId(u64);
+
+#[cfg(feature = "prometheus")]
+impl Default for RegistryId {
+    fn default() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        RegistryId(NEXT.fetch_add(1, Ordering::Relaxed))
     }
 }
 
@@ -212,6 +274,11 @@ pub struct Registry {
     names: BTreeSet<&'static str>,
     /// Every name this registry writes (see [`written_names`]), with what writes it.
     written: BTreeMap<String, String>,
+    /// The names claimed in the attached hand-written registry ([`Claim`]).
+    #[cfg(feature = "prometheus")]
+    claimed: BTreeSet<String>,
+    #[cfg(feature = "prometheus")]
+    id: RegistryId,
     global_labels: String,
     global_label_names: Vec<String>,
     #[cfg(feature = "prometheus")]
@@ -239,7 +306,7 @@ impl Drop for Registry {
     /// may live on.
     fn drop(&mut self) {
         if let Some(prom) = &self.prometheus {
-            Self::release_in(prom, self.written.iter().map(|(n, o)| (n, o.as_str())));
+            release_in(prom, &self.claimed, self.id.0);
         }
     }
 }
@@ -250,8 +317,9 @@ impl Registry {
         Self::default()
     }
 
-    /// A registry holding every family linked into the binary. When two linked families share
-    /// a name the first (by type path) is kept; [`Registry::conflicts`] lists the others.
+    /// A registry holding every family linked into the binary. When two linked families write
+    /// one name (impossible for derived families: a build error) the first (by name, then type
+    /// path) is kept; [`Registry::conflicts`] lists such names and [`Registry::try_all`] fails.
     pub fn all() -> Self {
         let mut linked: Vec<&'static Family> = FAMILIES.iter().copied().collect();
         linked.sort_by_key(|f| {
@@ -269,13 +337,14 @@ impl Registry {
     }
 
     /// [`Registry::all`], or an error naming every declaration of a name two linked families
-    /// share. The derive makes that a compile or link error already (each family claims a
-    /// symbol named after its metric), so this fails only for families built at run time.
+    /// write (a family or sample name, see [`Registry::with_self_metrics`] for what counts).
+    /// The derive makes that a compile or link error already (each family claims a symbol
+    /// per name it writes), so this fails only for families built at run time.
     pub fn try_all() -> Result<Self, RegistryError> {
-        if let Some(name) = Registry::conflicts().first().copied() {
+        if let Some(name) = Registry::conflicts().first().cloned() {
             let mut declared_by: Vec<String> = FAMILIES
                 .iter()
-                .filter(|f| f.name() == name)
+                .filter(|f| written_names(f.name(), f.descriptor().kind.into()).contains(&name))
                 .map(|f| {
                     let d = f.descriptor();
                     format!("{}::{}", d.module_path, d.type_name)
@@ -293,14 +362,15 @@ impl Registry {
         GLOBAL.get_or_init(Registry::all)
     }
 
-    /// Linked families sharing a name with another linked family; the registry exposes only
-    /// one of each, so a non-empty answer is a bug in the program that links them.
-    pub fn conflicts() -> Vec<&'static str> {
+    /// Names that two linked families write (a family name, a counter's OpenMetrics family
+    /// name, a histogram's `_bucket`/`_sum`/`_count`, a `_created`); the registry exposes only
+    /// one of such families, so a non-empty answer is a bug in the program that links them.
+    pub fn conflicts() -> Vec<String> {
         let mut seen = BTreeSet::new();
-        let mut dup: Vec<&'static str> = FAMILIES
+        let mut dup: Vec<String> = FAMILIES
             .iter()
-            .map(|f| f.name())
-            .filter(|n| !seen.insert(*n))
+            .flat_map(|f| written_names(f.name(), f.descriptor().kind.into()))
+            .filter(|n| !seen.insert(n.clone()))
             .collect();
         dup.sort_unstable();
         dup.dedup();
@@ -389,7 +459,17 @@ impl Registry {
                     )));
                 }
             }
-            Self::claim_in(prom, &names, &owner)?;
+            let new: BTreeSet<String> = to_claim(names.iter())
+                .difference(&self.claimed)
+                .cloned()
+                .collect();
+            claim_in(prom, &new, self.id.0).map_err(|name| {
+                RegistryError::ConflictingMetric(format!(
+                    "{owner} would write `{name}`, which a metric registered in the \
+                     hand-written registry describes (or needs as the family of its samples)"
+                ))
+            })?;
+            self.claimed.extend(new);
         }
         for name in names {
             self.written.insert(name, owner.clone());
@@ -397,67 +477,27 @@ impl Registry {
         Ok(())
     }
 
-    /// Registers a [`Claim`] for each name into `prom`; on a refusal, takes back the claims
-    /// made so far and names the metric.
-    #[cfg(feature = "prometheus")]
-    fn claim_in(
-        prom: &prometheus::Registry,
-        names: &[String],
-        owner: &str,
-    ) -> Result<(), RegistryError> {
-        for (i, name) in names.iter().enumerate() {
-            let Some(claim) = Claim::new(name, owner) else {
-                continue;
-            };
-            if prom.register(Box::new(claim)).is_err() {
-                Self::release_in(prom, names[..i].iter().map(|n| (n, owner)));
-                return Err(RegistryError::ConflictingMetric(format!(
-                    "{owner} would write `{name}`, which a metric registered in the \
-                     hand-written registry describes"
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    /// Takes claims back from `prom`.
-    #[cfg(feature = "prometheus")]
-    fn release_in<'a>(
-        prom: &prometheus::Registry,
-        claims: impl Iterator<Item = (&'a String, &'a str)>,
-    ) {
-        for (name, owner) in claims {
-            if let Some(claim) = Claim::new(name, owner) {
-                // A claim that is not there (never made) has nothing to take back.
-                let _ = prom.unregister(Box::new(claim));
-            }
-        }
-    }
-
     /// Takes back the names `owner` writes.
     fn unclaim(&mut self, owner: &str) {
-        let names: Vec<String> = self
-            .written
-            .iter()
-            .filter(|(_, o)| *o == owner)
-            .map(|(n, _)| n.clone())
-            .collect();
+        self.written.retain(|_, o| o != owner);
         #[cfg(feature = "prometheus")]
         if let Some(prom) = &self.prometheus {
-            Self::release_in(prom, names.iter().map(|n| (n, owner)));
-        }
-        for n in names {
-            self.written.remove(&n);
+            let needed = to_claim(self.written.keys());
+            let unneeded: BTreeSet<String> = self.claimed.difference(&needed).cloned().collect();
+            release_in(prom, &unneeded, self.id.0);
+            self.claimed = needed;
         }
     }
 
     /// Exposes a hand-written `prometheus` registry's metrics after this registry's families.
     /// Fails when one of them writes a name this registry writes (a family's, its `_bucket`,
-    /// `_sum`, `_count`, `_created`, a counter's OpenMetrics family name, an extra's). From
-    /// then on every such name is claimed in `registry` too, so a hand-written metric of that
-    /// name registered there later is refused by its `register` call; one that slips past (a
-    /// collector describing other names than it collects) is left out of the exposition and
-    /// counted by the self-metric `exposition_conflicts_total`.
+    /// `_sum`, `_count`, `_created`, a counter's OpenMetrics family name, an extra's), or a
+    /// name another of them writes (a histogram `x` and a gauge `x_count`). From then on every
+    /// such name is claimed in `registry` too, so a hand-written metric of that name (or a
+    /// histogram or summary whose samples would have it) registered there later is refused by
+    /// its `register` call; one that slips past (a collector describing other names than it
+    /// collects) is left out of the exposition and counted by the self-metric
+    /// `exposition_conflicts_total`.
     ///
     /// Dropping this registry takes the claims back, so a registry put together again can
     /// attach `registry` anew; the `prometheus` crate remembers each name's help and labels
@@ -468,6 +508,7 @@ impl Registry {
         mut self,
         registry: prometheus::Registry,
     ) -> Result<Self, RegistryError> {
+        let mut hand: BTreeMap<String, String> = BTreeMap::new();
         for mf in registry.gather() {
             for name in hand_written_names(&mf) {
                 if let Some(first) = self.written.get(&name) {
@@ -476,19 +517,33 @@ impl Registry {
                         mf.name()
                     )));
                 }
+                if let Some(other) = hand.insert(name.clone(), mf.name().to_string()) {
+                    return Err(RegistryError::ConflictingMetric(format!(
+                        "the hand-written metrics `{other}` and `{}` both write `{name}`",
+                        mf.name()
+                    )));
+                }
             }
         }
-        let mut claimed: Vec<(&String, &str)> = Vec::new();
-        for (name, owner) in &self.written {
-            if let Err(e) = Self::claim_in(&registry, std::slice::from_ref(name), owner) {
-                Self::release_in(&registry, claimed.into_iter());
-                return Err(e);
-            }
-            claimed.push((name, owner));
-        }
+        let claims = to_claim(self.written.keys());
+        claim_in(&registry, &claims, self.id.0).map_err(|name| {
+            RegistryError::ConflictingMetric(format!(
+                "`{name}` is written by {}, and a metric registered in the hand-written \
+                 registry describes it (or needs it as the family of its samples)",
+                self.written
+                    .get(&name)
+                    .or_else(|| {
+                        ["_bucket", "_sum", "_count"]
+                            .iter()
+                            .find_map(|s| self.written.get(&format!("{name}{s}")))
+                    })
+                    .map_or("this registry", String::as_str)
+            ))
+        })?;
         if let Some(old) = self.prometheus.take() {
-            Self::release_in(&old, self.written.iter().map(|(n, o)| (n, o.as_str())));
+            release_in(&old, &self.claimed, self.id.0);
         }
+        self.claimed = claims;
         self.prometheus = Some(registry);
         Ok(self)
     }
@@ -692,10 +747,16 @@ impl Registry {
             // twice, so it is left out, and counted.
             let mut mfs = reg.gather();
             let before = mfs.len();
+            let mut hand = BTreeSet::new();
             mfs.retain(|mf| {
-                !hand_written_names(mf)
+                let names = hand_written_names(mf);
+                let clash = names
                     .iter()
-                    .any(|n| self.written.contains_key(n))
+                    .any(|n| self.written.contains_key(n) || hand.contains(n));
+                if !clash {
+                    hand.extend(names);
+                }
+                !clash
             });
             self.stats
                 .conflicts

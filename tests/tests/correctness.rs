@@ -125,7 +125,7 @@ fn nan_and_negative_observations_never_poison_a_series() {
 fn two_families_of_one_name_are_an_error_not_a_silent_drop() {
     // Two derived families of one name do not build: each claims a symbol named after its
     // metric (ui-tests `fail/duplicate_family_name`). So every linked family is exposed.
-    assert_eq!(Registry::conflicts(), Vec::<&str>::new());
+    assert_eq!(Registry::conflicts(), Vec::<String>::new());
     let all = Registry::try_all().expect("no two linked families share a name");
     assert_eq!(all.families().len(), Registry::all().families().len());
     // Registering a family twice by hand is refused, not ignored.
@@ -378,6 +378,165 @@ fn a_prefix_must_make_valid_names() {
             "{text}"
         );
     }
+}
+
+/// Jobs done, counted in whole numbers.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_jobs_total")]
+pub struct Jobs;
+
+/// Time spent waiting, added from several threads.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_wait_seconds_total", unit = "seconds")]
+pub struct Wait;
+
+/// Heat, observed from several threads.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "corr_heat_celsius", buckets = [0.0])]
+pub struct Heat;
+
+#[test]
+fn a_whole_number_counter_never_wraps() {
+    let before = metrics_runtime::invalid_observations();
+    // `-1i64 as u64`: a negative amount cast, dropped and counted.
+    Jobs.inc_by(u64::MAX);
+    assert_eq!(Jobs.get(), 0);
+    let half = i64::MAX as u64;
+    Jobs.inc_by(half);
+    Jobs.inc_by(half);
+    Jobs.inc_by(2); // would wrap the count to 0: dropped and counted
+    assert_eq!(Jobs.get(), 2 * half);
+    assert!(metrics_runtime::invalid_observations() >= before + 2);
+    // Rows of other threads add up without wrapping either.
+    std::thread::spawn(move || Jobs.inc_by(half))
+        .join()
+        .unwrap();
+    assert_eq!(Jobs.get(), u64::MAX, "the total saturates");
+}
+
+#[test]
+fn sums_over_the_rows_of_several_threads_stay_finite() {
+    // Each thread's row takes 1.5e308 (finite); together they pass f64::MAX. The threads
+    // live at once, so they hold rows of their own (a row a thread inherits, or the shared
+    // one, refuses the second 1.5e308 instead).
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let barrier = std::sync::Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                Wait.inc_by(1.5e308);
+                Heat.observe(1.5e308);
+                barrier.wait();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let heat = Heat.get();
+    assert!(heat.count >= 1);
+    assert!(heat.sum.is_finite() && Wait.get().is_finite());
+    if heat.count >= 2 {
+        assert_eq!(heat.sum, f64::MAX, "the total is the largest finite value");
+    }
+    let mut registry = Registry::new();
+    registry.register::<Wait>().unwrap();
+    registry.register::<Heat>().unwrap();
+    let text = registry.encode_text();
+    assert!(!text.contains("Inf ") && !text.contains("NaN"), "{text}");
+    assert!(!text.contains("Inf\n"), "{text}");
+}
+
+#[test]
+fn a_hand_written_histogram_without_series_still_claims_its_samples() {
+    // A histogram vec with no child yet is invisible to `gather`: its name is claimed anyway.
+    let prom = prometheus::Registry::new();
+    let vec = prometheus::HistogramVec::new(
+        prometheus::HistogramOpts::new("corr_empty_vec", "hand-written"),
+        &["k"],
+    )
+    .unwrap();
+    prom.register(Box::new(vec.clone())).unwrap();
+    let mut registry = Registry::new().with_prometheus(prom.clone()).unwrap();
+    // Our counter `corr_empty_vec_count_total` is OpenMetrics family `corr_empty_vec_count`,
+    // a sample of the hand-written histogram once it has a child.
+    let err = registry.register::<EmptyVecCount>().unwrap_err();
+    assert!(err.to_string().contains("corr_empty_vec"), "{err}");
+    // And in the other order: attaching a registry holding the empty vec is refused.
+    let mut ours = Registry::new();
+    ours.register::<EmptyVecCount>().unwrap();
+    let err = ours.with_prometheus(prom.clone()).unwrap_err();
+    assert!(err.to_string().contains("corr_empty_vec"), "{err}");
+    // A hand-written histogram registered after ours claimed the name is refused there.
+    let mut ours = Registry::new();
+    ours.register::<EmptyVecCount>().unwrap();
+    let fresh = prometheus::Registry::new();
+    let _ours = ours.with_prometheus(fresh.clone()).unwrap();
+    let late = prometheus::Histogram::with_opts(prometheus::HistogramOpts::new(
+        "corr_empty_vec",
+        "hand-written",
+    ))
+    .unwrap();
+    assert!(fresh.register(Box::new(late)).is_err());
+    vec.with_label_values(&["a"]).observe(1.0);
+    assert_eq!(names_twice(&registry.encode_text()), None);
+}
+
+/// Counted by hand beside a histogram: see the test above.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_empty_vec_count_total")]
+pub struct EmptyVecCount;
+
+#[test]
+fn hand_written_metrics_that_clash_among_themselves_are_refused_or_left_out() {
+    let prom = prometheus::Registry::new();
+    let h =
+        prometheus::Histogram::with_opts(prometheus::HistogramOpts::new("corr_hh", "h")).unwrap();
+    h.observe(1.0);
+    prom.register(Box::new(h)).unwrap();
+    let g = prometheus::Gauge::new("corr_hh_count", "g").unwrap();
+    prom.register(Box::new(g)).unwrap();
+    let err = Registry::new().with_prometheus(prom).unwrap_err();
+    assert!(err.to_string().contains("corr_hh_count"), "{err}");
+    // Registered after attaching: the later family is left out and counted.
+    let prom = prometheus::Registry::new();
+    let registry = Registry::new()
+        .with_self_metrics("corr_hh_")
+        .and_then(|r| r.with_prometheus(prom.clone()))
+        .unwrap();
+    let h =
+        prometheus::Histogram::with_opts(prometheus::HistogramOpts::new("corr_hh", "h")).unwrap();
+    h.observe(1.0);
+    prom.register(Box::new(h)).unwrap();
+    let g = prometheus::Gauge::new("corr_hh_count", "g").unwrap();
+    prom.register(Box::new(g)).unwrap();
+    let text = registry.encode_text();
+    assert_eq!(names_twice(&text), None, "{text}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("corr_hh_count "))
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        registry
+            .encode_text()
+            .contains("corr_hh_exposition_conflicts_total 1\n")
+    );
+}
+
+#[test]
+fn two_registries_can_attach_one_hand_written_registry() {
+    let prom = prometheus::Registry::new();
+    let mut a = Registry::new();
+    a.register::<Served>().unwrap();
+    let mut b = Registry::new();
+    b.register::<Served>().unwrap();
+    let _a = a.with_prometheus(prom.clone()).unwrap();
+    let _b = b.with_prometheus(prom.clone()).unwrap();
+    let hand = prometheus::Gauge::new("corr_served_total", "hand-written").unwrap();
+    assert!(prom.register(Box::new(hand)).is_err());
 }
 
 metrics_runtime::capped_label! {
