@@ -405,6 +405,15 @@ pub trait Visit<'a> {
     fn sample(&mut self, family: &FamilyHead<'a>, sample: Sample<'a>);
     /// The family's last line was read.
     fn end(&mut self, family: FamilyHead<'a>);
+    /// Whether the family `name`, whose lines start again here after another family's, was
+    /// handed over before (its [`Visit::end`] called). A visitor that remembers some families
+    /// (the checker, those its catalog declares) says so, and the parse stops at once with
+    /// the error it would give at the end (the lines of the family are not grouped together,
+    /// or an earlier error), instead of handing over the rest. The default remembers none.
+    fn seen(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
 }
 
 /// The parse in progress: the family being read, and what must be remembered of the others,
@@ -423,13 +432,22 @@ struct State<'a> {
 impl<'a> State<'a> {
     /// The family `name` (a slice of the text), continued or opened at line `n` (at byte
     /// `at`); the previous one ends. A family opened twice is an error [`State::fail`] finds
-    /// later, from `opened`.
-    fn slot(&mut self, name: &'a str, n: usize, at: usize, visit: &mut impl Visit<'a>) {
+    /// later, from `opened`, or at once when `visit` remembers it ([`Visit::seen`]).
+    fn slot(
+        &mut self,
+        name: &'a str,
+        n: usize,
+        at: usize,
+        visit: &mut impl Visit<'a>,
+    ) -> Result<(), ParseError> {
         if self.current.as_ref().is_some_and(|c| c.name == name) {
-            return;
+            return Ok(());
         }
         if let Some(done) = self.current.take() {
             visit.end(done);
+        }
+        if visit.seen(name) {
+            return Err(not_grouped(n, name));
         }
         self.opened.push(&self.keys, self.text, name);
         self.current = Some(FamilyHead {
@@ -439,6 +457,7 @@ impl<'a> State<'a> {
             span: at..at,
             ..FamilyHead::default()
         });
+        Ok(())
     }
 
     fn typed(&self, name: &str) -> Option<&'static str> {
@@ -519,7 +538,7 @@ impl<'a> State<'a> {
                 name_problem(name, false)
             )));
         }
-        self.slot(name, n, at, visit);
+        self.slot(name, n, at, visit)?;
         let Some(family) = self.current.as_mut() else {
             return Ok(());
         };
@@ -653,7 +672,8 @@ fn parse_with(text: &str, deadline: Option<Instant>) -> Result<Exposition<'_>, P
 ///
 /// The result is `Ok` exactly when [`parse`] would succeed, and the error is the same; but
 /// some errors (a series given twice, a family's lines not grouped together) are only known
-/// at the end, after the families concerned were handed over.
+/// at the end, after the families concerned were handed over; a family opened again that the
+/// visitor remembers ([`Visit::seen`]) stops the parse where it opens again.
 ///
 /// ```
 /// use metrics_exposition::{FamilyHead, Sample, Visit};
@@ -723,7 +743,9 @@ pub fn parse_each<'a>(
             Ok(p) => p,
             Err(e) => return Err(state.fail(e)),
         };
-        state.slot(family, n, line_start, visit);
+        if let Err(e) = state.slot(family, n, line_start, visit) {
+            return Err(state.fail(e));
+        }
         state.series.push(&state.keys, text, &sample);
         if let Some(current) = state.current.as_mut() {
             visit.sample(current, sample);
@@ -831,6 +853,48 @@ mod tests {
         let c = e.families[0].samples[0].clone();
         assert_eq!(c.labels().collect::<Vec<_>>(), [("x", "\\"), ("y", "1")]);
         assert!(c.exemplar().is_some());
+    }
+
+    /// Remembers the families handed over, and counts the samples.
+    #[derive(Default)]
+    struct Remember<'a>(Vec<&'a str>, usize);
+
+    impl<'a> Visit<'a> for Remember<'a> {
+        fn sample(&mut self, _: &FamilyHead<'a>, _: Sample<'a>) {
+            self.1 += 1;
+        }
+        fn end(&mut self, family: FamilyHead<'a>) {
+            self.0.push(family.name);
+        }
+        fn seen(&self, name: &str) -> bool {
+            self.0.contains(&name)
+        }
+    }
+
+    #[test]
+    fn a_family_the_visitor_remembers_stops_the_parse_where_it_opens_again() {
+        let mut text = String::from("# TYPE a gauge\na 0\nb 0\n");
+        text.push_str(&"a 1\nb 1\n".repeat(1000));
+        let mut r = Remember::default();
+        let e = parse_each(&text, None, &mut r).expect_err("not grouped");
+        assert_eq!(Some(e.clone()), parse(&text).err());
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (4, "the lines of family `a` are not grouped together")
+        );
+        assert_eq!(r.1, 2, "stopped at the first repeat");
+        // An earlier error still comes first: a repeated series, an undeclared family
+        // opened again, and through a TYPE line too.
+        for text in [
+            "a 0\nc 0\nc 1\nb 0\na 1\n",
+            "a 0\nc 0\nb 0\nc 1\nb 1\na 1\n",
+            "a 0\nb 0\n# HELP a again\n",
+            "a 0\nb 0\n# TYPE a gauge\nb 1\n",
+        ] {
+            let mut r = Remember::default();
+            let seen = parse_each(text, None, &mut r).expect_err(text);
+            assert_eq!(Some(seen), parse(text).err(), "{text}");
+        }
     }
 
     #[test]

@@ -487,6 +487,10 @@ impl<'a> Visit<'a> for VisitDyn<'_, 'a> {
     fn end(&mut self, family: FamilyHead<'a>) {
         self.0.end(family);
     }
+
+    fn seen(&self, name: &str) -> bool {
+        self.0.seen(name)
+    }
 }
 
 fn timed_out(timeout: Duration) -> String {

@@ -88,12 +88,12 @@ impl Group<'_> {
 
 use super::LISTED_FINDINGS;
 
-/// Whether the input alone decides how many findings a check makes, rather than the catalog.
-fn unbounded(check: Check) -> bool {
-    matches!(
-        check,
-        Check::UnknownFamily | Check::ForbiddenLabel | Check::UndeclaredLabel
-    )
+/// Whether the number of findings of a check is bounded by the catalog alone, so that every
+/// one is listed: `required_family`, one per declared family at most. Every other check's
+/// number the input can multiply (a family's lines split into many fragments, each checked),
+/// so past [`LISTED_FINDINGS`] they are only counted.
+fn listed_whole(check: Check) -> bool {
+    check == Check::RequiredFamily
 }
 
 /// Findings collected while checking, one family at a time: a family's groups are finished
@@ -109,6 +109,9 @@ pub(super) struct Findings<'s> {
     unlisted: BTreeMap<Check, usize>,
     /// Label names of the current family's findings left unlisted, by check.
     unlisted_labels: BTreeMap<Check, Seen<'s>>,
+    /// The keys (a declared label's name, or `""`) of the current family's other findings
+    /// left unlisted, by check: as many as the family declares labels, at most.
+    unlisted_keys: BTreeMap<Check, std::collections::BTreeSet<String>>,
 }
 
 impl<'s> Findings<'s> {
@@ -139,7 +142,7 @@ impl<'s> Findings<'s> {
             return true;
         }
         let listed = self.listed.entry(check).or_default();
-        if unbounded(check) && *listed >= LISTED_FINDINGS {
+        if !listed_whole(check) && *listed >= LISTED_FINDINGS {
             return false;
         }
         *listed += 1;
@@ -148,7 +151,8 @@ impl<'s> Findings<'s> {
 
     /// Adds a finding (an offending value, when given: unescaped, and as written in the
     /// input) to its group of the current family and returns the group; `None` when the
-    /// finding is only counted.
+    /// finding is only counted. `label` is a declared label's name, or `None`, so a family
+    /// has a bounded number of groups.
     pub(super) fn add(
         &mut self,
         check: Check,
@@ -158,7 +162,10 @@ impl<'s> Findings<'s> {
     ) -> Option<&mut Group<'s>> {
         let key = label.unwrap_or("");
         if !self.listable(check, key) {
-            *self.unlisted.entry(check).or_default() += 1;
+            let keys = self.unlisted_keys.entry(check).or_default();
+            if !keys.contains(key) {
+                keys.insert(key.to_string());
+            }
             return None;
         }
         self.group(check, key, value, line)
@@ -194,6 +201,9 @@ impl<'s> Findings<'s> {
     pub(super) fn end_family(&mut self, family: &str, declared: Option<&Family>) {
         for (check, mut seen) in std::mem::take(&mut self.unlisted_labels) {
             *self.unlisted.entry(check).or_default() += seen.count("").0;
+        }
+        for (check, keys) in std::mem::take(&mut self.unlisted_keys) {
+            *self.unlisted.entry(check).or_default() += keys.len();
         }
         for (check, groups) in std::mem::take(&mut self.current) {
             for (label, mut g) in groups {

@@ -118,11 +118,15 @@ pub fn coverage(
 /// succeeded (never otherwise: a parse error can be found after the families it concerns).
 ///
 /// What it keeps between families is bounded by the catalog, not by the input: a count of
-/// families and samples, the required families seen, and at most [`LISTED_FINDINGS`]
-/// findings of each check whose number the input decides (`unknown_family`,
-/// `forbidden_label`, `undeclared_label`; the rest are counted in
-/// [`Report::unlisted`]). Within a family it keeps 16 bytes per distinct offending value
-/// (borrowed from the text, never copied).
+/// families and samples, the declared families seen, every `required_family` finding, and at
+/// most [`LISTED_FINDINGS`] findings of each other check (the input can multiply them: a
+/// family per name, a label per name, a family's lines split into many fragments; the rest
+/// are counted in [`Report::unlisted`]). Within a family it keeps 16 bytes per distinct
+/// offending value (borrowed from the text, never copied).
+///
+/// A declared family whose lines start again after another family's is not grouped, which
+/// the parse finds only at its end; the checker remembers the declared families it was
+/// handed ([`Visit::seen`]), so the parse stops there at once with that error.
 ///
 /// ```
 /// use metrics_tools::{Catalog, check};
@@ -150,6 +154,8 @@ pub struct Checker<'c, 'a> {
     text: Option<&'a str>,
     findings: Findings<'a>,
     current: Option<Current<'c, 'a>>,
+    /// The declared families handed over so far ([`Visit::seen`]).
+    ended: std::collections::BTreeSet<&'c str>,
     families: usize,
     samples: usize,
 }
@@ -163,9 +169,10 @@ struct Current<'c, 'a> {
     capped: BTreeMap<&'c str, (usize, Seen<'a>)>,
 }
 
-/// How many findings of a check whose number the input alone decides (`unknown_family`: one
-/// per family; `forbidden_label`, `undeclared_label`: one per family and label name) a report
-/// lists; the rest are counted in [`Report::unlisted`].
+/// How many findings of each check but `required_family` (which the catalog bounds) a report
+/// lists; the rest are counted in [`Report::unlisted`]. The input decides how many there
+/// are: `unknown_family` one per family, `forbidden_label` and `undeclared_label` one per
+/// family and label name, and every check of a declared family one per fragment of it.
 pub const LISTED_FINDINGS: usize = 100;
 
 impl<'c, 'a> Checker<'c, 'a> {
@@ -199,6 +206,7 @@ impl<'c, 'a> Checker<'c, 'a> {
             text,
             findings: Findings::default(),
             current: None,
+            ended: std::collections::BTreeSet::new(),
             families: 0,
             samples: 0,
         })
@@ -416,6 +424,9 @@ impl<'c, 'a> Checker<'c, 'a> {
             }
         }
         findings.end_family(name, current.declared);
+        if let Some(decl) = current.declared {
+            self.ended.insert(decl.name.as_str());
+        }
         if let Some(&i) = self.required_at.get(name)
             && let Some(exposed) = self.exposed.get_mut(i)
             && exposed.is_none()
@@ -437,6 +448,10 @@ impl<'a> Visit<'a> for Checker<'_, 'a> {
             text.and_then(|t| t.get(span))
                 .map_or(0, metrics_exposition::series_count)
         });
+    }
+
+    fn seen(&self, name: &str) -> bool {
+        self.ended.contains(name)
     }
 }
 

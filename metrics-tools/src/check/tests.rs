@@ -576,3 +576,61 @@ fn the_catalog_crates_own_policy_holds_for_every_family() {
     .expect_err("not a label name");
     assert!(err.contains("forbidden_labels"), "{err}");
 }
+
+/// Gauge `a{l}` and counter `c_total`, under the prefix `trc_`.
+const SMALL: &str = r#"{ "schema_version": 1, "components": [ { "name": "s", "families": [
+  { "name": "a", "type": "gauge", "max_series": 2,
+    "labels": [ { "name": "l", "values": [ { "value": "ok" } ] } ] },
+  { "name": "c_total", "type": "counter", "max_series": 2 } ] } ] }"#;
+
+#[test]
+fn findings_of_every_check_the_input_multiplies_are_capped() {
+    // A declared family handed over again and again (what a scrape of a family split into
+    // many fragments makes of it): every fragment is untyped, misses its label, holds a
+    // value outside the enum. Each check lists 100 findings and counts the rest.
+    let catalog = Catalog::from_json(SMALL).unwrap_or_else(|e| panic!("{e}"));
+    let text = "a{l=\"bad\"} 0\n";
+    let exposition = parsed(text);
+    let sample = exposition.families[0].samples[0].clone();
+    let mut checker = Checker::with_text(&catalog, "s", None).unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..1000 {
+        let mut head = FamilyHead::default();
+        head.name = "a";
+        head.kind = "untyped";
+        checker.sample_of(&head, &sample);
+        checker.end_of(&head, 1, || 1);
+    }
+    let r = checker.report("test");
+    assert_eq!(r.of(Check::FamilyType).len(), LISTED_FINDINGS);
+    assert_eq!(r.of(Check::LabelValue).len(), LISTED_FINDINGS);
+    assert_eq!(r.unlisted.get(&Check::FamilyType), Some(&900));
+    assert_eq!(r.unlisted.get(&Check::LabelValue), Some(&900));
+    // required_family is bounded by the catalog: always listed whole.
+    assert_eq!(r.of(Check::RequiredFamily).len(), 1);
+    assert_eq!(r.violations, 2001);
+}
+
+#[test]
+fn a_declared_family_opened_again_stops_the_parse_there() {
+    let catalog = Catalog::from_json(SMALL).unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::from("# TYPE a gauge\na{l=\"ok\"} 0\nb 0\n");
+    text.push_str(&"a{l=\"ok\"} 0\nb 0\n".repeat(10_000));
+    let mut checker = Checker::new(&catalog, "s", &text).unwrap_or_else(|e| panic!("{e}"));
+    let e = metrics_exposition::parse_each(&text, None, &mut checker).expect_err("split");
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (4, "the lines of family `a` are not grouped together")
+    );
+    assert_eq!(
+        Some(e),
+        parse(&text).err(),
+        "the error the whole parse gives"
+    );
+    assert_eq!(checker.samples, 2, "stopped at the fragment");
+    // A family the catalog does not declare is found at the end, as before.
+    let text = "b 0\nc_total 1\nb 1\n";
+    let mut checker = Checker::new(&catalog, "s", text).unwrap_or_else(|e| panic!("{e}"));
+    let e = metrics_exposition::parse_each(text, None, &mut checker).expect_err("split");
+    assert_eq!(e.line, 3);
+    assert_eq!(checker.samples, 3);
+}
