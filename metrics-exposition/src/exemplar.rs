@@ -28,6 +28,19 @@ pub(crate) fn parse(text: &str) -> Result<Exemplar, String> {
             crate::excerpt(text)
         ));
     };
+    // The limit is enforced while reading: past 128 characters the parse stops, so a label
+    // set has at most 128 labels (a name has a character at least) and looking for a repeat
+    // among them costs a bounded amount per label, whatever the line's length.
+    let too_long = || {
+        format!(
+            "exemplar labels have more than the {EXEMPLAR_MAX_RUNES} characters OpenMetrics allows"
+        )
+    };
+    let mut runes = 0usize;
+    let count = |runes: &mut usize| {
+        *runes += 1;
+        *runes <= EXEMPLAR_MAX_RUNES
+    };
     let mut labels: Vec<(String, String)> = Vec::new();
     let mut chars = rest.char_indices().peekable();
     let mut end = None;
@@ -43,6 +56,9 @@ pub(crate) fn parse(text: &str) -> Result<Exemplar, String> {
         let mut name = String::new();
         while let Some(&(_, c)) = chars.peek() {
             if c.is_ascii_alphanumeric() || c == '_' {
+                if !count(&mut runes) {
+                    return Err(too_long());
+                }
                 name.push(c);
                 chars.next();
             } else {
@@ -55,25 +71,30 @@ pub(crate) fn parse(text: &str) -> Result<Exemplar, String> {
                 crate::excerpt(rest)
             ));
         }
+        let quoted = crate::excerpt(&name);
         if chars.next().map(|(_, c)| c) != Some('=') || chars.next().map(|(_, c)| c) != Some('"') {
-            return Err(format!("expected `=\"` after exemplar label `{name}`"));
+            return Err(format!("expected `=\"` after exemplar label `{quoted}`"));
         }
         let mut value = String::new();
         loop {
-            match chars.next().map(|(_, c)| c) {
-                None => return Err(format!("unterminated value of exemplar label `{name}`")),
+            let c = match chars.next().map(|(_, c)| c) {
+                None => return Err(format!("unterminated value of exemplar label `{quoted}`")),
                 Some('"') => break,
                 Some('\\') => match chars.next().map(|(_, c)| c) {
-                    Some('\\') => value.push('\\'),
-                    Some('"') => value.push('"'),
-                    Some('n') => value.push('\n'),
-                    _ => return Err(format!("invalid escape in exemplar label `{name}`")),
+                    Some('\\') => '\\',
+                    Some('"') => '"',
+                    Some('n') => '\n',
+                    _ => return Err(format!("invalid escape in exemplar label `{quoted}`")),
                 },
-                Some(c) => value.push(c),
+                Some(c) => c,
+            };
+            if !count(&mut runes) {
+                return Err(too_long());
             }
+            value.push(c);
         }
         if labels.iter().any(|(k, _)| *k == name) {
-            return Err(format!("exemplar label `{name}` given twice"));
+            return Err(format!("exemplar label `{quoted}` given twice"));
         }
         labels.push((name, value));
         match chars.peek().map(|(_, c)| *c) {
@@ -87,15 +108,6 @@ pub(crate) fn parse(text: &str) -> Result<Exemplar, String> {
     let Some(end) = end else {
         return Err("unterminated exemplar label set".to_string());
     };
-    let runes: usize = labels
-        .iter()
-        .map(|(k, v)| k.chars().count() + v.chars().count())
-        .sum();
-    if runes > EXEMPLAR_MAX_RUNES {
-        return Err(format!(
-            "exemplar labels have {runes} characters, more than the {EXEMPLAR_MAX_RUNES} OpenMetrics allows"
-        ));
-    }
     let after = &rest[end..];
     let Some(after) = after.strip_prefix(' ') else {
         return Err("expected a space and a value after an exemplar's labels".to_string());
@@ -142,7 +154,9 @@ mod tests {
         );
         assert_eq!(parse("# {} 1").map(|e| e.timestamp), Ok(None));
         let long = format!("# {{trace_id=\"{}\"}} 1", "x".repeat(121));
-        assert!(parse(&long).is_err_and(|e| e.contains("129 characters")));
+        assert!(parse(&long).is_err_and(|e| e.contains("more than the 128 characters")));
+        let exact = format!("# {{trace_id=\"{}\"}} 1", "x".repeat(120));
+        assert!(parse(&exact).is_ok());
         for bad in [
             "# trace_id 1",
             "# {trace_id=\"a\"}",
@@ -154,6 +168,38 @@ mod tests {
             "# {a=\"1\"} 1 2 3",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn many_labels_stop_at_the_limit_and_messages_quote_an_excerpt() {
+        // Each label two characters: the parse stops after 64 of them, whatever follows.
+        let mut text = String::from("# {");
+        for i in 0..20_000 {
+            text.push_str(&format!("l{i}=\"\","));
+        }
+        text.push_str("z=\"\"} 1");
+        let start = std::time::Instant::now();
+        assert!(parse(&text).is_err_and(|e| e.contains("more than the 128")));
+        assert!(start.elapsed() < std::time::Duration::from_millis(100));
+        let name = "n".repeat(1 << 20);
+        for bad in [
+            format!("# {{{name} 1"),
+            format!("# {{{name}=\"x 1"),
+            format!("# {{{name}=\"\\t\"}} 1"),
+            format!("# {{{name}=\"\",{name}=\"\"}} 1"),
+        ] {
+            let e = parse(&bad).expect_err("malformed");
+            assert!(e.len() < 400, "{} bytes: {}", e.len(), e);
+        }
+        // Short names, so the limit is not what fails: each message quotes the name.
+        for (bad, message) in [
+            ("# {a 1", "expected `=\"` after exemplar label `a`"),
+            ("# {a=\"x 1", "unterminated value of exemplar label `a`"),
+            ("# {a=\"\\t\"} 1", "invalid escape in exemplar label `a`"),
+            ("# {a=\"\",a=\"\"} 1", "exemplar label `a` given twice"),
+        ] {
+            assert_eq!(parse(bad).err().as_deref(), Some(message), "{bad}");
         }
     }
 }
