@@ -795,6 +795,62 @@ fn the_gate_answers_before_the_method() {
     }
 }
 
+/// Without credentials, every method gets the very answer a GET gets: status, every header
+/// but `Date`, body. axum's method router adds `Allow` to what its method fallback answers,
+/// which told an anonymous caller the route exists (and its methods) for an unusual method.
+/// Past the gate, 405 keeps its `Allow`.
+#[test]
+fn an_unusual_method_gets_the_answer_a_get_gets() {
+    let request = |addr: SocketAddr, method: &str, auth: &str| {
+        let head = format!(
+            "{method} /metrics HTTP/1.1\r\nHost: t\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let mut answer = http_raw(addr, head.as_bytes()).expect("answered");
+        answer.headers.retain(|(name, _)| name != "date");
+        answer
+    };
+    for (gate, toml, status) in [
+        ("token", "[auth]\ntoken = \"s3cret\"\n", 401),
+        (
+            "networks",
+            "[auth]\ntrusted_cidrs = [\"10.0.0.0/8\"]\n",
+            403,
+        ),
+        (
+            "token and networks",
+            "[auth]\ntoken = \"s3cret\"\ntrusted_cidrs = [\"10.0.0.0/8\"]\n",
+            403,
+        ),
+    ] {
+        let addr = start(config(toml));
+        let get = request(addr, "GET", "");
+        assert_eq!(get.status, status, "{gate}");
+        for method in [
+            "PROPFIND", "FOO", "get", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE",
+        ] {
+            assert_eq!(
+                request(addr, method, ""),
+                get,
+                "{method} with the {gate} gate"
+            );
+        }
+        // HEAD: the same head, no body.
+        let head = request(addr, "HEAD", "");
+        assert_eq!(
+            (head.status, &head.headers),
+            (get.status, &get.headers),
+            "HEAD, {gate}"
+        );
+    }
+    // Past the gate, an unusual method is told what the route answers.
+    let addr = start(config("[auth]\ntoken = \"s3cret\"\n"));
+    for method in ["PROPFIND", "FOO", "get", "POST"] {
+        let past = request(addr, method, "Authorization: Bearer s3cret\r\n");
+        assert_eq!(past.status, 405, "{method} with the token");
+        assert_eq!(past.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
 /// A handler that panics is answered with 500 by `serve_with` and recorded as 500 by the
 /// metrics layer, not as 499 (client went away), so error-rate alerts see it.
 #[test]

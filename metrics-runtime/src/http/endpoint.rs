@@ -8,7 +8,6 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::MethodFilter;
 
 use super::gate::{Denied, authorize};
 use crate::Registry;
@@ -232,25 +231,16 @@ pub fn metrics_router(registry: Arc<Registry>, config: &MetricsConfig) -> axum::
         auth: config.auth.clone(),
     });
     let handler = move |req: Request| metrics_handler(Arc::clone(&endpoint), req);
-    // Every method by name, not `any` (a method fallback, which axum would quietly merge
-    // beside an application's own handlers for the same path): an application route at
-    // this path is then an overlap that `mount` reports.
-    let methods = [
-        MethodFilter::GET,
-        MethodFilter::HEAD,
-        MethodFilter::POST,
-        MethodFilter::PUT,
-        MethodFilter::DELETE,
-        MethodFilter::PATCH,
-        MethodFilter::OPTIONS,
-        MethodFilter::TRACE,
-        MethodFilter::CONNECT,
-    ]
-    .into_iter()
-    .fold(MethodFilter::GET, MethodFilter::or);
-    axum::Router::new().route(
+    // One service for every method, not a method router: axum's method router adds an
+    // `Allow` header to whatever its method fallback answers (extension methods such as
+    // `PROPFIND` reach only the fallback), so an anonymous 401 or 403 would differ by method
+    // and name the route's methods. The handler answers 405 with its own `Allow` past the
+    // gate. Nor `any` (a method fallback, which axum would quietly merge beside an
+    // application's own handlers for the same path): a route of the application at this path
+    // is then an overlap that `mount` reports, and a route added after it a panic at startup.
+    axum::Router::new().route_service(
         &config.path,
-        axum::routing::on(methods, handler.clone()).fallback(handler),
+        axum::handler::HandlerWithoutStateExt::into_service(handler),
     )
 }
 
