@@ -554,15 +554,57 @@ fn check_token(key: &str, token: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Reads at most `limit` bytes of `path`: one byte more tells the file is too large without
-/// reading it whole (`/dev/zero` fails at once).
+/// What a file that is not a regular file is, for an error message.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads at most `limit` bytes of `path`, which must be a regular file (a symbolic link to
+/// one counts: a Kubernetes secret is one). Anything else is refused before it is opened: a
+/// named pipe would block the open (and so startup) until a writer comes, a device such as
+/// `/dev/zero` never ends. One byte more than `limit` tells the file is too large without
+/// reading it whole.
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+    let not_regular = |t: std::fs::FileType| {
+        format!("`{}` is {}, not a regular file", path.display(), kind_of(t))
+    };
+    // `metadata` follows symbolic links.
+    let file_type = std::fs::metadata(path).map_err(cannot)?.file_type();
+    if !file_type.is_file() {
+        return Err(not_regular(file_type));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // The path may have changed between the look and the open: look again at what was opened
+    // (a regular file's open never blocks).
+    let file_type = file.metadata().map_err(cannot)?.file_type();
+    if !file_type.is_file() {
+        return Err(not_regular(file_type));
+    }
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        .map_err(cannot)?;
     if bytes.len() as u64 > limit {
         return Err(format!("`{}` is larger than {limit} bytes", path.display()));
     }
@@ -1311,13 +1353,82 @@ mod tests {
             let started = std::time::Instant::now();
             let err = file("/dev/zero").err();
             assert!(
-                err.is_some_and(|e| e.message.contains("larger than 4096 bytes")),
+                err.is_some_and(|e| e.message.contains("a character device, not a regular file")),
                 "/dev/zero is refused"
             );
             assert!(started.elapsed() < std::time::Duration::from_secs(10));
             let err = MetricsConfig::from_file(Path::new("/dev/zero")).err();
             assert_eq!(err.map(|e| e.key), Some("file".to_string()));
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A token file or config file that is not a regular file is refused before it is
+    /// opened, naming its key: a named pipe used to block startup until a writer came (for
+    /// ever). A symbolic link to a regular file (a Kubernetes secret) is read.
+    #[cfg(unix)]
+    #[test]
+    fn files_that_are_not_regular_files_are_refused_at_once() {
+        let dir = std::env::temp_dir().join(format!("metrics-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        let token = dir.join("token");
+        std::fs::write(&token, "s3cret\n").expect("token written");
+        let link = dir.join("link");
+        std::os::unix::fs::symlink(&token, &link).expect("symlink");
+        let fifo_text = fifo.to_string_lossy().into_owned();
+        // Each on a thread: the old code blocked in `open` for ever.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (from_toml, from_var, from_dir, from_link) = (
+            fifo_text.clone(),
+            fifo_text.clone(),
+            dir.to_string_lossy().into_owned(),
+            link.to_string_lossy().into_owned(),
+        );
+        let config_file = fifo.clone();
+        std::thread::spawn(move || {
+            let toml = |path: &str| {
+                MetricsConfig::from_toml_str(&format!("[auth]\ntoken_file = \"{path}\"\n"))
+            };
+            let answers = (
+                toml(&from_toml).err(),
+                MetricsConfig::default()
+                    .with_vars("M_", vec![("M_AUTH_TOKEN_FILE".into(), from_var)])
+                    .err(),
+                MetricsConfig::from_file(&config_file).err(),
+                toml(&from_dir).err(),
+                toml(&from_link).ok().and_then(|c| c.auth.token),
+            );
+            let _ = tx.send(answers);
+        });
+        let (toml, var, file, dir_err, linked) = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("answered at once, not blocked on the pipe");
+        for (err, key) in [
+            (toml, "auth.token_file"),
+            (var, "M_AUTH_TOKEN_FILE"),
+            (file, "file"),
+        ] {
+            let err = err.expect("refused");
+            assert_eq!(err.key, key);
+            assert!(
+                err.message.contains(&format!(
+                    "`{fifo_text}` is a named pipe (FIFO), not a regular file"
+                )),
+                "{err}"
+            );
+        }
+        assert!(
+            dir_err.is_some_and(|e| e.message.contains("is a directory, not a regular file")),
+            "a directory is refused"
+        );
+        assert_eq!(linked, Some("s3cret".to_string()));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
