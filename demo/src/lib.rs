@@ -100,27 +100,25 @@ pub fn config(opts: &ServeOptions) -> Result<MetricsConfig, String> {
         None => MetricsConfig::default(),
     };
     cfg = cfg.with_env("METRICS_").map_err(|e| e.to_string())?;
-    let mut vars = Vec::new();
+    // Each flag as the variable it stands for, its value as an OS string: a token file's
+    // path need not be UTF-8, and is read as given (its text form is only for messages).
+    let mut vars: Vec<(&str, &str, std::ffi::OsString)> = Vec::new();
     if let Some(t) = &opts.token {
-        vars.push(("--token".to_string(), "AUTH_TOKEN".to_string(), t.clone()));
+        vars.push(("--token", "AUTH_TOKEN", t.into()));
     }
     if let Some(f) = &opts.token_file {
-        vars.push((
-            "--token-file".to_string(),
-            "AUTH_TOKEN_FILE".to_string(),
-            f.display().to_string(),
-        ));
+        vars.push(("--token-file", "AUTH_TOKEN_FILE", f.clone().into_os_string()));
     }
     if !opts.trusted_cidrs.is_empty() {
         vars.push((
-            "--trusted-cidr".to_string(),
-            "AUTH_TRUSTED_CIDRS".to_string(),
-            opts.trusted_cidrs.join(","),
+            "--trusted-cidr",
+            "AUTH_TRUSTED_CIDRS",
+            opts.trusted_cidrs.join(",").into(),
         ));
     }
     for (flag, key, value) in vars {
         cfg = cfg
-            .with_vars("", [(key, value)])
+            .with_os_vars("", [(std::ffi::OsString::from(key), value)])
             .map_err(|e| format!("invalid {flag}: {}", e.message))?;
     }
     if !cfg.auth.serves() {

@@ -264,3 +264,62 @@ fn environment_variables_that_are_not_utf8() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("METRICS_PATH"), "{stderr}");
 }
+
+/// A token file whose name is not UTF-8 is read as named, through the flag and the
+/// variable. (Before: the flag's path went through text, so `tok\xff` read `tok\u{fffd}`,
+/// and the variable was refused as not UTF-8.)
+#[cfg(unix)]
+#[test]
+fn a_token_file_whose_name_is_not_utf8() {
+    use std::ffi::OsString;
+    use std::io::BufRead;
+    use std::os::unix::ffi::OsStringExt;
+    let dir = std::env::temp_dir().join(format!("metrics-demo-tokpath-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut name = dir.clone().into_os_string().into_vec();
+    name.extend_from_slice(b"/tok\xff");
+    let path = OsString::from_vec(name);
+    std::fs::write(&path, "s3cret\n").expect("token written");
+    // What the path's lossy text names: reading it would be the bug.
+    std::fs::write(dir.join("tok\u{fffd}"), "wrong\n").expect("decoy written");
+    for by_flag in [true, false] {
+        let addr = free_port();
+        let mut command = common::bin();
+        command.args([
+            "serve",
+            "--listen",
+            &addr.to_string(),
+            "--tick-ms",
+            "3600000",
+        ]);
+        if by_flag {
+            command.arg("--token-file").arg(&path);
+        } else {
+            command.env("METRICS_AUTH_TOKEN_FILE", &path);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let serve = common::Killed(child);
+        let mut banner = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut banner);
+        assert!(banner.contains("/metrics"), "by flag {by_flag}: {banner}");
+        let with = |token: &str| {
+            http_get(
+                addr,
+                "/metrics",
+                &[&format!("Authorization: Bearer {token}")],
+            )
+            .expect("answered")
+            .status
+        };
+        assert_eq!(with("s3cret"), 200, "by flag {by_flag}");
+        assert_eq!(with("wrong"), 401, "by flag {by_flag}");
+        drop(serve);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

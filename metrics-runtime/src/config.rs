@@ -775,15 +775,18 @@ impl MetricsConfig {
     /// Applies environment variables named `{prefix}ENABLED`, `{prefix}AUTH_TOKEN`, ... from
     /// the process environment. Only those names are read: other variables, with the prefix
     /// or not, UTF-8 or not, are left alone (a prefix such as `METRICS_` is often shared with
-    /// other tools). One of ours that is not UTF-8, an empty token or network list, or a
-    /// token given by both `AUTH_TOKEN` and `AUTH_TOKEN_FILE`, is an error naming the
-    /// variable.
+    /// other tools). One of ours that is not UTF-8 (but `AUTH_TOKEN_FILE`, a path, which
+    /// need not be), an empty token or network list, or a token given by both `AUTH_TOKEN`
+    /// and `AUTH_TOKEN_FILE`, is an error naming the variable.
     pub fn with_env(self, prefix: &str) -> Result<Self, ConfigError> {
         self.with_os_vars(prefix, std::env::vars_os())
     }
 
     /// Applies variables as [`MetricsConfig::with_env`] does, from any list of OS strings
-    /// (for tests: the environment as the process gets it).
+    /// (for tests: the environment as the process gets it; or a program's command-line
+    /// flags, as [`MetricsConfig::with_vars`] takes them). `AUTH_TOKEN_FILE` is a path, which
+    /// need not be UTF-8: its value is used as given; every other variable of ours must be
+    /// UTF-8.
     pub fn with_os_vars<I: IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>>(
         self,
         prefix: &str,
@@ -799,12 +802,9 @@ impl MetricsConfig {
             if !ENV_KEYS.contains(&key) {
                 continue;
             }
-            let value = value
-                .into_string()
-                .map_err(|_| ConfigError::new(name, "the value is not valid UTF-8"))?;
             ours.push((name.to_string(), value));
         }
-        self.with_vars(prefix, ours)
+        self.apply_vars(prefix, ours)
     }
 
     /// Environment variables under `prefix` that this library does not read but that are one
@@ -852,6 +852,20 @@ impl MetricsConfig {
     /// `("AUTH_TRUSTED_CIDRS", "10.0.0.0/8")`). An error's `key` is then the variable's name;
     /// its message holds for a flag as for a variable.
     pub fn with_vars<I: IntoIterator<Item = (String, String)>>(
+        self,
+        prefix: &str,
+        vars: I,
+    ) -> Result<Self, ConfigError> {
+        self.apply_vars(
+            prefix,
+            vars.into_iter()
+                .map(|(k, v)| (k, std::ffi::OsString::from(v))),
+        )
+    }
+
+    /// What [`MetricsConfig::with_vars`] and [`MetricsConfig::with_os_vars`] do: the token
+    /// file's value is a path, taken as it is; every other value is text.
+    fn apply_vars<I: IntoIterator<Item = (String, std::ffi::OsString)>>(
         mut self,
         prefix: &str,
         vars: I,
@@ -861,10 +875,26 @@ impl MetricsConfig {
         // Which variable set a checked field, so a check made after every variable is read
         // (a network of every address needs `trust_network`, which may come later) names it.
         let mut from: BTreeMap<&'static str, String> = BTreeMap::new();
-        for (k, v) in vars {
+        for (k, value) in vars {
             let Some(key) = k.strip_prefix(prefix) else {
                 continue;
             };
+            if key == "AUTH_TOKEN_FILE" {
+                if let Some(first) = token_from.replace(k.clone()) {
+                    return Err(ConfigError::new(
+                        &k,
+                        format!("`{first}` gives the token already; give one of them"),
+                    ));
+                }
+                self.auth.token = Some(read_token_file(&k, Path::new(&value))?);
+                continue;
+            }
+            if !ENV_KEYS.contains(&key) {
+                continue;
+            }
+            let v = value
+                .into_string()
+                .map_err(|_| ConfigError::new(&k, "the value is not valid UTF-8"))?;
             match key {
                 "ENABLED" => self.enabled = parse_bool(&k, &v)?,
                 "PATH" => {
@@ -896,19 +926,15 @@ impl MetricsConfig {
                         })
                         .collect::<Result<_, _>>()?
                 }
-                "AUTH_TOKEN" | "AUTH_TOKEN_FILE" => {
+                "AUTH_TOKEN" => {
                     if let Some(first) = token_from.replace(k.clone()) {
                         return Err(ConfigError::new(
                             &k,
                             format!("`{first}` gives the token already; give one of them"),
                         ));
                     }
-                    self.auth.token = Some(if key == "AUTH_TOKEN" {
-                        check_token(&k, &v)?;
-                        v
-                    } else {
-                        read_token_file(&k, Path::new(&v))?
-                    });
+                    check_token(&k, &v)?;
+                    self.auth.token = Some(v);
                 }
                 "AUTH_TRUSTED_CIDRS" => {
                     self.auth.trusted_cidrs = parse_cidr_list(&k, &v)?;
@@ -1207,6 +1233,34 @@ mod tests {
         let ours = vec![(OsString::from("M_AUTH_TOKEN"), bytes(b"s3cr\xe9t"))];
         let err = MetricsConfig::default().with_os_vars("M_", ours).err();
         assert_eq!(err.map(|e| e.key), Some("M_AUTH_TOKEN".to_string()));
+    }
+
+    /// A token file's path need not be UTF-8: through `with_os_vars` it is read as given
+    /// (it used to be refused, and a program that turned it into text read another file).
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_path_that_is_not_utf8() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let dir = std::env::temp_dir().join(format!("metrics-path-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mut name = dir.clone().into_os_string().into_vec();
+        name.extend_from_slice(b"/tok\xff");
+        let path = OsString::from_vec(name);
+        std::fs::write(&path, "s3cret\n").expect("token written");
+        // The file its lossy text names holds another token: reading it would be wrong.
+        std::fs::write(dir.join("tok\u{fffd}"), "wrong\n").expect("decoy written");
+        let token = MetricsConfig::default()
+            .with_os_vars("M_", [(OsString::from("M_AUTH_TOKEN_FILE"), path.clone())])
+            .map(|c| c.auth.token);
+        assert_eq!(token, Ok(Some("s3cret".to_string())));
+        // Without a prefix, as a program's flag.
+        let token = MetricsConfig::default()
+            .with_os_vars("", [(OsString::from("AUTH_TOKEN_FILE"), path)])
+            .map(|c| c.auth.token);
+        assert_eq!(token, Ok(Some("s3cret".to_string())));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// The path is a plain absolute path, never a pattern, never unreachable, never `/`.
