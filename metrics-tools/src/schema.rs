@@ -354,6 +354,46 @@ impl Component {
     }
 }
 
+/// Characters no text of a catalog may hold: control characters, the Unicode line and
+/// paragraph separators, and the bidirectional controls (which reorder what a reader sees).
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` (`what` says which field) without a character [`is_hidden`] refuses; the error
+/// names the field, an excerpt of the text and the character's code point and column.
+fn plain(what: &str, text: &str) -> Result<(), String> {
+    match text.chars().enumerate().find(|(_, c)| is_hidden(*c)) {
+        Some((at, c)) => {
+            let kind = if c.is_control() {
+                "the control character"
+            } else {
+                "the invisible formatting character"
+            };
+            Err(format!(
+                "{what} {:?} holds {kind} {} at column {}",
+                excerpt(text),
+                describe(c),
+                at + 1
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+/// A character as [`metrics_exposition::describe_char`] names it, except that a formatting
+/// character is never shown itself (a bidirectional control would reorder the message).
+fn describe(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        metrics_exposition::describe_char(c)
+    } else {
+        format!("U+{:04X}", c as u32)
+    }
+}
+
+use metrics_exposition::excerpt;
+
 impl Catalog {
     fn finish(mut components: Vec<Component>) -> Self {
         for c in &mut components {
@@ -421,7 +461,11 @@ impl Catalog {
     }
 
     /// A catalog from its JSON (what `json` prints). Derived numbers are recomputed; a
-    /// newer schema version, an unknown field or a family declared twice is an error.
+    /// newer schema version, an unknown field, a name that is not one, text with a control
+    /// or invisible formatting character, and what the runtime would refuse to declare (two
+    /// families writing one name, a reserved or repeated label, a repeated or empty value, a
+    /// component twice or named `all`, a zero cap or budget, bad buckets or native settings)
+    /// are errors, each naming what is wrong and where.
     pub fn from_json(text: &str) -> Result<Self, String> {
         let catalog: Catalog =
             serde_json::from_str(text).map_err(|e| format!("not a catalog in JSON: {e}"))?;
@@ -431,51 +475,33 @@ impl Catalog {
                 catalog.schema_version
             ));
         }
+        catalog.check_names()?;
         catalog.check_text()?;
-        let mut seen = std::collections::BTreeSet::new();
-        for f in catalog.families() {
-            if !seen.insert(f.name.as_str()) {
-                return Err(format!("family `{}` is declared twice", f.name));
-            }
-        }
+        catalog.check_declarations()?;
         Ok(Catalog::finish(catalog.components))
     }
 
-    /// What a catalog read from a file must hold before its text reaches rules, dashboards
-    /// and docs unchanged: family and label names by the exposition's grammar, and no control
-    /// character (NUL, ESC, ...) in component names and titles, help, units, label values.
-    fn check_text(&self) -> Result<(), String> {
-        fn plain(what: &str, text: &str) -> Result<(), String> {
-            match text.chars().enumerate().find(|(_, c)| c.is_control()) {
-                Some((at, c)) => Err(format!(
-                    "{what} {:?} holds the control character {} at column {}",
-                    metrics_exposition::excerpt(text),
-                    metrics_exposition::describe_char(c),
-                    at + 1
-                )),
-                None => Ok(()),
-            }
-        }
+    /// Names first, so that every later message quotes only valid names (and through
+    /// [`excerpt`] all the same: a valid name may still be megabytes long): component names
+    /// without control characters, family and label names by the exposition's grammar.
+    fn check_names(&self) -> Result<(), String> {
         for c in &self.components {
             plain("component name", &c.name)?;
-            plain(&format!("the title of component `{}`", c.name), &c.title)?;
             for f in &c.families {
                 if let Some(problem) = metrics_exposition::metric_name_problem(&f.name) {
                     return Err(format!(
                         "family name {:?} is not a Prometheus metric name: {problem}",
-                        metrics_exposition::excerpt(&f.name)
+                        excerpt(&f.name)
                     ));
                 }
-                let of = |field: &str| format!("the {field} of family `{}`", f.name);
-                plain(&of("help"), &f.help)?;
-                if let Some(unit) = &f.unit {
-                    plain(&of("unit"), unit)?;
-                }
-                if let Some(prefix) = &f.prefix {
-                    plain(&of("prefix"), prefix)?;
-                }
-                if let Some(since) = &f.deprecated_since {
-                    plain(&of("deprecated_since"), since)?;
+                for l in &f.labels {
+                    if let Some(problem) = metrics_exposition::label_name_problem(&l.name) {
+                        return Err(format!(
+                            "label name {:?} of family `{}` is not a Prometheus label name: {problem}",
+                            excerpt(&l.name),
+                            excerpt(&f.name)
+                        ));
+                    }
                 }
                 for (key, names) in [
                     ("forbidden_labels", &f.forbidden_labels),
@@ -484,32 +510,202 @@ impl Catalog {
                     for name in names {
                         if let Some(problem) = metrics_exposition::label_name_problem(name) {
                             return Err(format!(
-                                "{} {:?} is not a Prometheus label name: {problem}",
-                                of(key),
-                                metrics_exposition::excerpt(name)
+                                "the {key} of family `{}` {:?} is not a Prometheus label name: {problem}",
+                                excerpt(&f.name),
+                                excerpt(name)
                             ));
                         }
                     }
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// What a catalog read from a file must hold before its text reaches rules, dashboards
+    /// and docs unchanged: no control character (NUL, ESC, a line break, ...), line or
+    /// paragraph separator (U+2028, U+2029) or bidirectional control (U+202A to U+202E,
+    /// U+2066 to U+2069) in any text: titles, about, help, units, prefixes, versions,
+    /// deviations, `declared_by`, label docs, type names and docs, waivers, values and their
+    /// docs.
+    fn check_text(&self) -> Result<(), String> {
+        for c in &self.components {
+            let name = excerpt(&c.name);
+            plain(&format!("the title of component `{name}`"), &c.title)?;
+            plain(&format!("the about of component `{name}`"), &c.about)?;
+            for f in &c.families {
+                let family = excerpt(&f.name);
+                let of = |field: &str| format!("the {field} of family `{family}`");
+                plain(&of("help"), &f.help)?;
+                for (field, text) in [
+                    ("unit", &f.unit),
+                    ("prefix", &f.prefix),
+                    ("deprecated_since", &f.deprecated_since),
+                    ("declared_by", &f.declared_by),
+                ] {
+                    if let Some(text) = text {
+                        plain(&of(field), text)?;
+                    }
+                }
+                for deviation in &f.deviations {
+                    plain(&of("deviations"), deviation)?;
+                }
                 for l in &f.labels {
-                    if let Some(problem) = metrics_exposition::label_name_problem(&l.name) {
-                        return Err(format!(
-                            "label name {:?} of family `{}` is not a Prometheus label name: {problem}",
-                            metrics_exposition::excerpt(&l.name),
-                            f.name
-                        ));
+                    let of = |field: &str| {
+                        format!(
+                            "the {field} of label `{}` of family `{family}`",
+                            excerpt(&l.name)
+                        )
+                    };
+                    for (field, text) in [
+                        ("doc", &l.doc),
+                        ("type_name", &l.type_name),
+                        ("type_doc", &l.type_doc),
+                    ] {
+                        plain(&of(field), text)?;
+                    }
+                    for (field, text) in [("waiver", &l.waiver), ("default", &l.default)] {
+                        if let Some(text) = text {
+                            plain(&of(field), text)?;
+                        }
                     }
                     for v in &l.values {
                         plain(
-                            &format!("a value of label `{}` of family `{}`", l.name, f.name),
+                            &format!(
+                                "a value of label `{}` of family `{family}`",
+                                excerpt(&l.name)
+                            ),
                             &v.value,
                         )?;
-                    }
-                    if let Some(default) = &l.default {
                         plain(
-                            &format!("the default of label `{}` of family `{}`", l.name, f.name),
-                            default,
+                            &format!("{} {:?}", of("doc of value"), excerpt(&v.value)),
+                            &v.doc,
                         )?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What the runtime refuses to declare, refused in a catalog too: components named twice
+    /// or [`ALL`](crate::check::ALL); two families writing one name (a counter `x_total`
+    /// writes `x_total`, and `x` and `x_created` in OpenMetrics; a histogram `h` writes `h`,
+    /// `h_bucket`, `h_sum`, `h_count`, `h_created`); a reserved label (`__*`, `le`,
+    /// `quantile`, `job`, `instance`), a label twice, a value twice or empty; a prefix neither
+    /// empty nor snake case; a cap or budget of 0; buckets not finite and increasing; a
+    /// native schema outside -4..=8 or no native buckets.
+    fn check_declarations(&self) -> Result<(), String> {
+        use metrics_policy::{NATIVE_SCHEMA_MAX, NATIVE_SCHEMA_MIN};
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut components = BTreeSet::new();
+        let mut written: BTreeMap<String, &str> = BTreeMap::new();
+        for c in &self.components {
+            let component = excerpt(&c.name);
+            if c.name == crate::check::ALL {
+                return Err(format!(
+                    "a component is named `{component}`, the name `check --component {component}` gives every component"
+                ));
+            }
+            if !components.insert(c.name.as_str()) {
+                return Err(format!("component `{component}` is declared twice"));
+            }
+            for f in &c.families {
+                let family = excerpt(&f.name);
+                for name in metrics_policy::exposed_names(&f.name, f.kind) {
+                    if let Some(other) = written.insert(name.clone(), &f.name) {
+                        return Err(if other == f.name {
+                            format!("family `{family}` is declared twice")
+                        } else {
+                            format!(
+                                "families `{}` and `{family}` both write `{}`: an exposition would hold it twice",
+                                excerpt(other),
+                                excerpt(&name)
+                            )
+                        });
+                    }
+                }
+                if f.max_series == 0 {
+                    return Err(format!(
+                        "family `{family}` has max_series 0: it could expose nothing"
+                    ));
+                }
+                // An empty prefix puts every family under it: unusual, not wrong.
+                if let Some(prefix) = &f.prefix
+                    && !prefix.is_empty()
+                    && !metrics_policy::is_snake_case(prefix)
+                {
+                    return Err(format!(
+                        "the prefix {:?} of family `{family}` is not snake case `[a-z_][a-z0-9_]*`",
+                        excerpt(prefix)
+                    ));
+                }
+                if !f.buckets.is_empty() {
+                    metrics_policy::check_buckets_allowed(f.kind)
+                        .and_then(|()| metrics_policy::check_buckets(&f.buckets, f.unit.as_deref()))
+                        .map_err(|v| format!("the buckets of family `{family}`: {v}"))?;
+                }
+                if let Some(n) = &f.native {
+                    if f.kind != Kind::Histogram {
+                        return Err(format!(
+                            "family `{family}` declares a native histogram but is a {}",
+                            f.kind.as_str()
+                        ));
+                    }
+                    if !(NATIVE_SCHEMA_MIN..=NATIVE_SCHEMA_MAX).contains(&n.schema) {
+                        return Err(format!(
+                            "the native schema {} of family `{family}` is outside {NATIVE_SCHEMA_MIN}..={NATIVE_SCHEMA_MAX}",
+                            n.schema
+                        ));
+                    }
+                    if n.max_buckets == 0 {
+                        return Err(format!(
+                            "the native max_buckets of family `{family}` is 0: give 1 or more"
+                        ));
+                    }
+                    if !(n.zero_threshold.is_finite() && n.zero_threshold >= 0.0) {
+                        return Err(format!(
+                            "the native zero_threshold of family `{family}` must be finite and not negative"
+                        ));
+                    }
+                }
+                let mut labels = BTreeSet::new();
+                for l in &f.labels {
+                    let label = excerpt(&l.name);
+                    if l.name.starts_with(metrics_policy::RESERVED_LABEL_PREFIX) {
+                        return Err(format!(
+                            "label `{label}` of family `{family}` starts with `__`, which Prometheus reserves for internal labels"
+                        ));
+                    }
+                    if let Some(r) = metrics_policy::reserved_label(&l.name) {
+                        return Err(format!(
+                            "label `{label}` of family `{family}` {}; {}",
+                            r.reason, r.instead
+                        ));
+                    }
+                    if !labels.insert(l.name.as_str()) {
+                        return Err(format!(
+                            "label `{label}` of family `{family}` is declared twice"
+                        ));
+                    }
+                    if l.cap == Some(0) {
+                        return Err(format!(
+                            "label `{label}` of family `{family}` has cap 0: give 1 or more"
+                        ));
+                    }
+                    let mut values = BTreeSet::new();
+                    for v in &l.values {
+                        if v.value.is_empty() {
+                            return Err(format!(
+                                "label `{label}` of family `{family}` declares an empty value (a sample without the label reads the same)"
+                            ));
+                        }
+                        if !values.insert(v.value.as_str()) {
+                            return Err(format!(
+                                "label `{label}` of family `{family}` declares the value {:?} twice",
+                                excerpt(&v.value)
+                            ));
+                        }
                     }
                 }
             }
@@ -646,5 +842,196 @@ mod text_checks {
             let e = refused(from, to);
             assert!(e.contains(needle), "{to}: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod declaration_checks {
+    use super::Catalog;
+
+    /// A catalog with every optional text, and two families besides.
+    const CATALOG: &str = r#"{ "schema_version": 1, "components": [ { "name": "web",
+      "title": "Web", "about": "Serves pages.",
+      "families": [ { "name": "web_requests_total", "type": "counter", "max_series": 10,
+        "help": "Requests.", "prefix": "web_", "deviations": ["why"], "declared_by": "web::Requests",
+        "labels": [ { "name": "code", "doc": "The class.", "type_name": "Code",
+                      "type_doc": "A class.", "waiver": "bounded",
+                      "values": [ { "value": "2xx", "doc": "Fine." }, { "value": "5xx" } ] },
+                    { "name": "node", "cap": 4 } ] },
+      { "name": "web_latency_seconds", "type": "histogram", "max_series": 10,
+        "unit": "seconds", "buckets": [0.1, 1.0],
+        "native": { "schema": 3, "zero_threshold": 0.0, "max_buckets": 160 } },
+      { "name": "web_up", "type": "gauge", "max_series": 1 } ] } ] }"#;
+
+    fn refused(from: &str, to: &str) -> String {
+        let json = CATALOG.replacen(from, to, 1);
+        assert_ne!(json, CATALOG, "{from} not in the catalog");
+        match Catalog::from_json(&json) {
+            Ok(_) => panic!("{to} accepted"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn hidden_characters_are_refused_in_every_text() {
+        assert!(Catalog::from_json(CATALOG).is_ok());
+        for (from, field) in [
+            ("Serves pages.", "the about of component `web`"),
+            (
+                "The class.",
+                "the doc of label `code` of family `web_requests_total`",
+            ),
+            ("\"Code\"", "the type_name of label `code`"),
+            ("A class.", "the type_doc of label `code`"),
+            (
+                "Fine.",
+                "the doc of value of label `code` of family `web_requests_total` \"2xx\"",
+            ),
+            ("bounded", "the waiver of label `code`"),
+            ("\"why\"", "the deviations of family `web_requests_total`"),
+            (
+                "web::Requests",
+                "the declared_by of family `web_requests_total`",
+            ),
+            ("Requests.", "the help of family `web_requests_total`"),
+            ("Web", "the title of component `web`"),
+        ] {
+            let quoted = from.trim_matches('"');
+            for (c, named) in [
+                (
+                    "\\u0007",
+                    "the control character U+0007 (a control character)",
+                ),
+                ("\\n", "the control character U+000A"),
+                ("\u{2028}", "the control character U+2028"),
+                ("\u{2029}", "U+2029"),
+                ("\u{202e}", "the invisible formatting character U+202E"),
+                ("\u{202a}", "U+202A"),
+                ("\u{2066}", "U+2066"),
+                ("\u{2069}", "U+2069"),
+            ] {
+                let e = refused(from, &from.replace(quoted, &format!("{quoted}{c}")));
+                assert!(e.contains(field), "{field}: {e}");
+                assert!(
+                    e.contains(named) || named.contains("U+2028") && e.contains("U+2028"),
+                    "{named}: {e}"
+                );
+                // The message never carries the character itself.
+                assert!(
+                    !e.contains(['\u{2028}', '\u{202e}', '\u{7}', '\n']),
+                    "{e:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn errors_quote_an_excerpt_of_names() {
+        let long = "n".repeat(1 << 20);
+        for (from, to) in [
+            ("web_up", long.as_str()),
+            ("\"code\"", &format!("\"{long}\"")),
+            ("\"name\": \"web\"", &format!("\"name\": \"{long}\"")),
+        ] {
+            for (from2, to2) in [
+                ("Requests.", "R\\u0000"),
+                ("\"2xx\"", "\"\\u0000\""),
+                ("\"web_up\"", "\"web_requests_total\""),
+                ("\"5xx\"", "\"2xx\""),
+                ("Serves pages.", "\\u0000"),
+            ] {
+                let json = CATALOG.replacen(from, to, 1).replacen(from2, to2, 1);
+                let Err(e) = Catalog::from_json(&json) else {
+                    continue;
+                };
+                assert!(e.len() < 600, "{} bytes: {}", e.len(), &e[..200]);
+            }
+        }
+        let json = CATALOG.replace("web_up", &format!("web_{long}"));
+        let json = json.replacen("\"web_latency_seconds\"", &format!("\"web_{long}\""), 1);
+        let e = Catalog::from_json(&json).expect_err("twice");
+        assert!(
+            e.contains("is declared twice") && e.len() < 300,
+            "{}",
+            &e[..200]
+        );
+    }
+
+    #[test]
+    fn declarations_the_runtime_refuses_are_refused() {
+        for (from, to, needle) in [
+            ("\"code\"", "\"__name__\"", "starts with `__`"),
+            (
+                "\"code\"",
+                "\"le\"",
+                "label `le` of family `web_requests_total` is reserved",
+            ),
+            ("\"code\"", "\"quantile\"", "is reserved"),
+            (
+                "\"node\"",
+                "\"code\"",
+                "label `code` of family `web_requests_total` is declared twice",
+            ),
+            ("\"5xx\"", "\"2xx\"", "declares the value \"2xx\" twice"),
+            ("\"5xx\"", "\"\"", "declares an empty value"),
+            (
+                "\"web_up\"",
+                "\"web_requests\"",
+                "families `web_requests_total` and `web_requests` both write `web_requests`",
+            ),
+            (
+                "\"web_up\"",
+                "\"web_latency_seconds_bucket\"",
+                "both write `web_latency_seconds_bucket`",
+            ),
+            (
+                "\"web_up\"",
+                "\"web_requests_created\"",
+                "both write `web_requests_created`",
+            ),
+            (
+                "\"web_up\"",
+                "\"web_requests_total\"",
+                "family `web_requests_total` is declared twice",
+            ),
+            (
+                "\"name\": \"web\"",
+                "\"name\": \"all\"",
+                "a component is named `all`",
+            ),
+            ("\"web_\"", "\"Web_\"", "is not snake case"),
+            ("\"cap\": 4", "\"cap\": 0", "has cap 0"),
+            (
+                "\"max_series\": 1 }",
+                "\"max_series\": 0 }",
+                "family `web_up` has max_series 0",
+            ),
+            (
+                "[0.1, 1.0]",
+                "[1.0, 0.1]",
+                "the buckets of family `web_latency_seconds`: R12",
+            ),
+            (
+                "\"schema\": 3",
+                "\"schema\": 9",
+                "native schema 9 of family `web_latency_seconds` is outside -4..=8",
+            ),
+            ("\"schema\": 3", "\"schema\": -5", "outside -4..=8"),
+            (
+                "\"max_buckets\": 160",
+                "\"max_buckets\": 0",
+                "native max_buckets of family `web_latency_seconds` is 0",
+            ),
+        ] {
+            let e = refused(from, to);
+            assert!(e.contains(needle), "{to}: {e}");
+        }
+        let twice = CATALOG.replacen(
+            "] } ] }",
+            "] }, { \"name\": \"web\", \"families\": [] } ] }",
+            1,
+        );
+        let e = Catalog::from_json(&twice).expect_err("twice");
+        assert!(e.contains("component `web` is declared twice"), "{e}");
     }
 }
