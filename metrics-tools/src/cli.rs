@@ -252,7 +252,13 @@ impl Toolkit {
 
     /// Runs one command; reports errors on standard error and returns the exit code.
     pub fn run(&self, command: Command) -> ExitCode {
-        match self.try_run(command) {
+        self.run_since(command, Instant::now())
+    }
+
+    /// [`Toolkit::run`] of a command whose `--timeout` runs from `started` (the start of the
+    /// program, so that it covers reading the catalog too: [`load_catalog_within`]).
+    pub fn run_since(&self, command: Command, started: Instant) -> ExitCode {
+        match self.try_run(command, started) {
             Ok(code) => code,
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "{}: {message}", self.program);
@@ -261,7 +267,7 @@ impl Toolkit {
         }
     }
 
-    fn try_run(&self, command: Command) -> Result<ExitCode, String> {
+    fn try_run(&self, command: Command, started: Instant) -> Result<ExitCode, String> {
         match command {
             Command::Docs(args) => self.docs(&args),
             Command::Json(sel) => {
@@ -284,8 +290,8 @@ impl Toolkit {
                 print_stdout(&dashboard::render(&components))?;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Check(args) => self.check(&args),
-            Command::Coverage(args) => self.coverage(&args),
+            Command::Check(args) => self.check(&args, started),
+            Command::Coverage(args) => self.coverage(&args, started),
             Command::Diff(args) => self.diff(&args),
         }
     }
@@ -336,10 +342,10 @@ impl Toolkit {
         Ok(ExitCode::SUCCESS)
     }
 
-    fn check(&self, args: &CheckArgs) -> Result<ExitCode, String> {
+    fn check(&self, args: &CheckArgs, started: Instant) -> Result<ExitCode, String> {
         self.known_component(&args.component)?;
         let (catalog, component) = (self.catalog.clone(), args.component.clone());
-        let report = within_timeout(&args.input, move |scrape| {
+        let report = within_timeout(&args.input, started, move |scrape| {
             let mut checker = check::Checker::new(&catalog, &component, scrape.text)?;
             scrape.parse(&mut checker)?;
             Ok(checker.report(&scrape.source))
@@ -356,10 +362,10 @@ impl Toolkit {
         })
     }
 
-    fn coverage(&self, args: &CoverageArgs) -> Result<ExitCode, String> {
+    fn coverage(&self, args: &CoverageArgs, started: Instant) -> Result<ExitCode, String> {
         self.known_component(&args.component)?;
         let (catalog, component) = (self.catalog.clone(), args.component.clone());
-        let (coverage, source) = within_timeout(&args.input, move |scrape| {
+        let (coverage, source) = within_timeout(&args.input, started, move |scrape| {
             let mut checker = check::Checker::new(&catalog, &component, scrape.text)?;
             scrape.parse(&mut checker)?;
             Ok((
@@ -445,11 +451,11 @@ impl<'t> Scrape<'t> {
 /// the deadline, so an abandoned worker does not go on computing.
 fn within_timeout<T: Send + 'static>(
     input: &Input,
+    started: Instant,
     work: impl FnOnce(&Scrape<'_>) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
     let timeout = timeout_of(input.timeout)?;
     let input = input.clone();
-    let started = Instant::now();
     let deadline = started.checked_add(timeout).unwrap_or(started);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -467,7 +473,7 @@ fn within_timeout<T: Send + 'static>(
             let _ = tx.send(result);
         })
         .map_err(|e| format!("cannot start the check: {e}"))?;
-    match rx.recv_timeout(timeout) {
+    match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
         Ok(result) => result,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(timed_out(timeout)),
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
@@ -554,9 +560,14 @@ pub fn main(catalog: Catalog) -> ExitCode {
 
 /// [`main`] with framing of one's own (docs title, introduction, default path).
 pub fn main_with(mut toolkit: Toolkit) -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
     if let Some(path) = &cli.catalog {
-        match load_catalog(path) {
+        match cli
+            .command
+            .timeout()
+            .and_then(|timeout| load_catalog_within(path, timeout))
+        {
             Ok(catalog) => toolkit.catalog = catalog,
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "{}: {message}", toolkit.program);
@@ -564,11 +575,12 @@ pub fn main_with(mut toolkit: Toolkit) -> ExitCode {
             }
         }
     }
-    toolkit.run(cli.command)
+    toolkit.run_since(cli.command, started)
 }
 
 /// The standalone binary: the catalog comes from `--catalog FILE`.
 pub fn standalone() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
     let Some(path) = &cli.catalog else {
         let _ = writeln!(
@@ -577,11 +589,15 @@ pub fn standalone() -> ExitCode {
         );
         return ExitCode::from(FAILURE);
     };
-    match load_catalog(path) {
+    match cli
+        .command
+        .timeout()
+        .and_then(|timeout| load_catalog_within(path, timeout))
+    {
         Ok(catalog) => {
             let mut toolkit = Toolkit::new(catalog);
             toolkit.program = "metrics-tools".to_string();
-            toolkit.run(cli.command)
+            toolkit.run_since(cli.command, started)
         }
         Err(message) => {
             let _ = writeln!(std::io::stderr(), "metrics-tools: {message}");
@@ -594,6 +610,48 @@ pub fn standalone() -> ExitCode {
 pub fn load_catalog(path: &std::path::Path) -> Result<Catalog, String> {
     let text = scrape::read_file(path, &scrape::Limit::CATALOG, "a catalog")?;
     Catalog::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// [`load_catalog`] within `timeout` when one is given (the `--timeout` of the command,
+/// [`Command::timeout`]): a catalog that is a FIFO nobody writes, or a pipe from a slow
+/// producer, fails at the deadline instead of holding the command past it. The reading
+/// thread is abandoned then; the program exits.
+pub fn load_catalog_within(
+    path: &std::path::Path,
+    timeout: Option<Duration>,
+) -> Result<Catalog, String> {
+    let Some(timeout) = timeout else {
+        return load_catalog(path);
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("metrics-tools-catalog".to_string())
+        .spawn(move || {
+            let _ = tx.send(load_catalog(&owned));
+        })
+        .map_err(|e| format!("cannot start reading the catalog: {e}"))?;
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "the catalog {} was not read within the --timeout of {}; nothing is reported (raise --timeout)",
+            path.display(),
+            scrape::format_duration(timeout)
+        )),
+    }
+}
+
+impl Command {
+    /// The `--timeout` the command runs within (`check`, `coverage`), which covers reading
+    /// its catalog too; `None` for the others. An out-of-range value is the error `check`
+    /// gives.
+    pub fn timeout(&self) -> Result<Option<Duration>, String> {
+        match self {
+            Command::Check(CheckArgs { input, .. })
+            | Command::Coverage(CoverageArgs { input, .. }) => timeout_of(input.timeout).map(Some),
+            _ => Ok(None),
+        }
+    }
 }
 
 /// Writes to standard output. A reader that went away (`| head`) ends the output quietly;

@@ -700,3 +700,58 @@ fn a_token_file_path_need_not_be_utf8() {
         "missing",
     );
 }
+
+/// `--timeout` covers reading the catalog too: a catalog that is a FIFO nobody writes, or a
+/// standard input that stalls, fails at the deadline (it used to wait forever, or until the
+/// writer ended).
+#[test]
+fn the_timeout_covers_reading_the_catalog() {
+    let scrape = scratch("catalog_timeout.txt", COMPLIANT.as_bytes());
+    let scrape = scrape.to_str().expect("UTF-8 path");
+    let fifo = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("checker_limits_catalog.fifo");
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let (out, took) = run(
+            &[
+                "--catalog",
+                fifo.to_str().expect("UTF-8 path"),
+                "check",
+                "--file",
+                scrape,
+                "--timeout",
+                "0.5",
+            ],
+            Stdin::Null,
+            Duration::from_secs(20),
+        );
+        assert_bad_input(
+            &out,
+            "was not read within the --timeout of 500ms",
+            "catalog FIFO",
+        );
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        let _ = std::fs::remove_file(&fifo);
+    } else {
+        eprintln!("SKIPPED the FIFO: no mkfifo");
+    }
+    let (out, took) = run(
+        &[
+            "--catalog",
+            "/dev/stdin",
+            "coverage",
+            "--file",
+            scrape,
+            "--timeout",
+            "0.5",
+        ],
+        Stdin::Stalled,
+        Duration::from_secs(20),
+    );
+    assert_bad_input(
+        &out,
+        "the catalog /dev/stdin was not read",
+        "stalled catalog",
+    );
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
