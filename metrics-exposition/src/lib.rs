@@ -8,7 +8,8 @@
 //! violation: names and label names by their grammar, label values with exactly the escapes
 //! `\\`, `\"` and `\n`, values as floats (`NaN`, `+Inf`, `-Inf` included), an optional
 //! integer timestamp, at most one HELP and one TYPE per family, TYPE before the family's
-//! samples, a family's samples contiguous, and no series twice.
+//! samples, a family's samples contiguous, no series twice, and a line feed at the end of
+//! every line, the last included (an empty input is fine).
 //!
 //! # Cost
 //!
@@ -761,8 +762,25 @@ pub fn parse_each<'a>(
     }
     match state.first_error(None) {
         Some(e) => Err(e),
-        None => Ok(()),
+        None => unterminated(text, n),
     }
+}
+
+/// The format ends every line, the last included, with a line feed; an input whose last line
+/// has none was most likely cut inside that line (a body closed early: `x 123` read as
+/// `x 1`), so it is refused, naming the line. An empty input has no line and is fine.
+fn unterminated(text: &str, lines: usize) -> Result<(), ParseError> {
+    if text.is_empty() || text.ends_with('\n') {
+        return Ok(());
+    }
+    let last = text.rsplit('\n').next().unwrap_or("");
+    Err(ParseError::new(
+        lines,
+        format!(
+            "the last line {:?} does not end in a line feed: the input ends inside a line (was it cut short?)",
+            excerpt(last)
+        ),
+    ))
 }
 
 /// The series of the samples in `text`, as [`ParsedFamily::series_count`] counts them:
@@ -939,6 +957,13 @@ mod tests {
             ("9a 1\n", 1, "metric name"),
             ("a 1\n# TYPE a counter\n", 2, "after its samples"),
             (
+                "a 1\nb 12",
+                2,
+                "the last line \"b 12\" does not end in a line feed",
+            ),
+            ("a 1\n# comment", 2, "does not end in a line feed"),
+            ("a 1\n\n  ", 3, "does not end in a line feed"),
+            (
                 "a\0b 1\n",
                 1,
                 "invalid character U+0000 (NUL) in the metric name `a`",
@@ -1000,6 +1025,7 @@ mod tests {
             format!("{long}\0 1\n"),
             format!("{long} 1\n{long} 2\n"),
             format!("# TYPE {long}\0 counter\n"),
+            format!("a 1\nb{{x=\"{long}\"}} 1"),
         ] {
             let e = parse(&text).expect_err("malformed");
             assert!(
