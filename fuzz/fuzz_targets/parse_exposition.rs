@@ -22,6 +22,25 @@ impl<'a> metrics_exposition::Visit<'a> for Count {
     }
 }
 
+/// Remembers the families handed over, so the parse stops where one opens again.
+#[derive(Default)]
+struct Remember<'a>(Vec<&'a str>);
+
+impl<'a> metrics_exposition::Visit<'a> for Remember<'a> {
+    fn sample(
+        &mut self,
+        _: &metrics_exposition::FamilyHead<'a>,
+        _: metrics_exposition::Sample<'a>,
+    ) {
+    }
+    fn end(&mut self, family: metrics_exposition::FamilyHead<'a>) {
+        self.0.push(family.name);
+    }
+    fn seen(&self, name: &str) -> bool {
+        self.0.contains(&name)
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     // One family at a time gives the same verdict and error as the whole parse.
@@ -39,6 +58,9 @@ fuzz_target!(|data: &[u8]| {
         (Err(a), Err(b)) => assert_eq!(a, b),
         _ => panic!("parse_each {each:?} and parse disagree"),
     }
+    // Stopping early where a remembered family opens again gives the same error too.
+    let early = metrics_exposition::parse_each(&text, None, &mut Remember::default());
+    assert_eq!(early.err(), whole.as_ref().err().cloned());
     match whole {
         Err(e) => assert!(e.line >= 1 && !e.message.is_empty() && e.message.len() <= 2_000),
         Ok(parsed) => {
