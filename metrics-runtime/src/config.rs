@@ -97,11 +97,12 @@ impl AuthConfig {
 /// enforces them; `http::serve` uses the defaults.
 ///
 /// The worst case a flood of clients without credentials can cost is about
-/// `max_connections * (max_header_bytes + 16 KiB)` of memory (32 MiB with the defaults; a
-/// head sent in one burst may land in a read buffer of up to twice `max_header_bytes` before
-/// it is refused, so at most `max_connections * (2 * max_header_bytes + 16 KiB)`) and
-/// `max_connections` file descriptors: past the cap, the connection that has been idle the
-/// longest is closed to admit the new one, so a flood cannot keep a scraper out.
+/// `max_connections * (max_header_bytes + 16 KiB)` of memory (40 MiB with the defaults; the
+/// socket is read at most 8 KiB at a time, so a connection's read buffer never holds more
+/// than `max_header_bytes`, in an allocation of at most its next power of two; the
+/// allocator may keep some of it after the flood) and `max_connections` file descriptors:
+/// past the cap, the connection that has been idle the longest is closed to admit the new
+/// one, so a flood cannot keep a scraper out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitsConfig {
     /// Open connections at most (`limits.max_connections`, default 512: under the usual

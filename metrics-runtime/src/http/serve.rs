@@ -13,8 +13,9 @@
 //! - **Head size**: a head (request line and header lines, as sent) larger than
 //!   `max_header_bytes` gets 431, however it arrives: hyper measures the parsed head
 //!   (`max_header_size`) as well as its read buffer (`max_buf_size`), which caps what a
-//!   connection reads while its head is incomplete (a burst can land past it, in a buffer
-//!   at most twice the cap).
+//!   connection reads while its head is incomplete. The socket is read at most 8 KiB at a
+//!   time, so that buffer never holds more than the cap (hyper's own reads could take a
+//!   burst past it, into a buffer grown to twice the cap).
 //! - **Idle timeout**: a connection that moves no byte while none of its requests is in a
 //!   handler is closed: a response the client does not read (hyper has no timer for
 //!   writes; the socket notes the time of each byte moved).
@@ -63,6 +64,13 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
 /// near the cap under a flood.
 const MAX_CLOSING: usize = 64;
 const CLOSING_WAIT: Duration = Duration::from_millis(20);
+
+/// The most one read of a connection's socket takes: one byte under hyper's first read size
+/// (8 KiB). hyper doubles its next read size after a read that filled it, and reserves that
+/// much room, its buffer growing by doubling; reads that never fill 8 KiB keep both at 8 KiB,
+/// so the buffer grows only as far as the head needs (`max_header_bytes`, rounded up to a
+/// power of two) rather than to twice its cap (hyper 1.x, `proto/h1/io.rs`).
+const READ_CHUNK: usize = 8 * 1024 - 1;
 
 /// How much of a new connection's first bytes is looked at for a complete request head.
 const PEEK_BYTES: usize = 8 * 1024;
@@ -346,9 +354,19 @@ impl AsyncRead for Metered {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
         let this = self.get_mut();
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
-        if buf.filled().len() > before {
+        // At most `READ_CHUNK` bytes per read, whatever room hyper offers: its buffer is
+        // checked against `max_buf_size` between reads only, and the room it offers is all of
+        // its spare capacity (grown by doubling), so one read could take a head past the cap,
+        // and its growing read size grew the buffer to twice the cap. Small reads keep a
+        // connection's buffer within `max_header_bytes`. Responses are writes, untouched; a
+        // request body is read in chunks of this size too.
+        // (Zeroing the chunk first keeps this safe code: hyper offers uninitialised room.)
+        let room = buf.remaining().min(READ_CHUNK);
+        let mut chunk = ReadBuf::new(&mut buf.initialize_unfilled_to(room)[..room]);
+        let polled = Pin::new(&mut this.stream).poll_read(cx, &mut chunk);
+        let n = chunk.filled().len();
+        if n > 0 {
+            buf.advance(n);
             this.conn.touch();
         }
         polled
