@@ -323,3 +323,60 @@ fn a_token_file_whose_name_is_not_utf8() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A connection cap above what the process may open is refused when serving starts, naming
+/// `limits.max_connections`, its value, the limit and what to do (exit 2); a cap that fits
+/// serves. (Before: accepted, and under a flood the descriptors were pinned at the limit and
+/// scrapes timed out.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_connection_cap_above_the_open_files_limit_is_refused() {
+    use std::io::BufRead;
+    let under_256 = |max_connections: &str| {
+        let mut command = std::process::Command::new("sh");
+        command
+            .args(["-c", "ulimit -n 256 && exec \"$0\" \"$@\""])
+            .arg(common::bin().get_program())
+            .args(["serve", "--listen", &free_port().to_string()])
+            .args(["--tick-ms", "3600000"]);
+        if !max_connections.is_empty() {
+            command.env("METRICS_LIMITS_MAX_CONNECTIONS", max_connections);
+        }
+        command
+    };
+    let mut refused = under_256("")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let stderr = refused.stderr.take().expect("stderr");
+    let mut refused = common::Killed(refused);
+    let status = exited_within(&mut refused, Duration::from_secs(20)).expect("exits");
+    let mut message = String::new();
+    let _ = std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut message);
+    assert_eq!(status.code(), Some(2), "{message}");
+    for part in [
+        "`limits.max_connections`",
+        "512 connections",
+        "only 256",
+        "at most 192",
+        "ulimit -n",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    let mut fits = under_256("192")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let stdout = fits.stdout.take().expect("stdout");
+    let mut fits = common::Killed(fits);
+    let mut banner = String::new();
+    let _ = std::io::BufReader::new(stdout).read_line(&mut banner);
+    assert!(banner.contains("/metrics"), "{banner}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        exited_within(&mut fits, Duration::ZERO).is_none(),
+        "a cap that fits serves"
+    );
+}

@@ -51,7 +51,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::{AbortHandle, JoinSet};
 
-use crate::config::LimitsConfig;
+use crate::config::{ConfigError, LimitsConfig};
 
 /// After an accept error other than a vanished client (out of file descriptors or memory),
 /// the pause before accepting again. axum pauses a whole second, during which every
@@ -122,6 +122,8 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     limits
         .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    check_descriptors(limits.max_connections)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     // A request body that stops arriving would keep its handler, and so its connection,
     // busy for ever: busy connections are never evicted at the cap, so a few hundred stalled
@@ -206,6 +208,61 @@ pub async fn serve_with(
     let _ = tokio::time::timeout(limits.drain_timeout, drained).await;
     tasks.shutdown().await;
     Ok(())
+}
+
+/// Descriptors left to the program itself besides the connections: the listener, the
+/// runtime's, log files, its own clients.
+const RESERVED_DESCRIPTORS: u64 = 64;
+
+/// Refuses a connection cap the process cannot hold: past its soft limit of open files
+/// (`RLIMIT_NOFILE`, `ulimit -n`) accepts fail, and a flood would pin the descriptors at the
+/// limit instead of at the cap, where eviction keeps room for scrapers. Read from
+/// `/proc/self/limits` (Linux); elsewhere, or when it cannot be read, nothing is checked.
+fn check_descriptors(max_connections: usize) -> Result<(), ConfigError> {
+    let Some(soft) = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| soft_open_files(&limits))
+    else {
+        return Ok(());
+    };
+    descriptors_fit(max_connections, soft)
+}
+
+fn descriptors_fit(max_connections: usize, soft: u64) -> Result<(), ConfigError> {
+    let needed = (max_connections as u64).saturating_add(RESERVED_DESCRIPTORS);
+    if needed <= soft {
+        return Ok(());
+    }
+    let what_to_do = match soft.checked_sub(RESERVED_DESCRIPTORS).filter(|n| *n > 0) {
+        Some(fits) => format!(
+            "set `limits.max_connections` to at most {fits}, or raise the limit (`ulimit -n`, \
+             systemd's `LimitNOFILE=`, a container's `--ulimit nofile=`)"
+        ),
+        None => "raise the limit (`ulimit -n`, systemd's `LimitNOFILE=`, a container's \
+                 `--ulimit nofile=`)"
+            .to_string(),
+    };
+    Err(ConfigError {
+        key: "limits.max_connections".to_string(),
+        message: format!(
+            "{max_connections} connections plus {RESERVED_DESCRIPTORS} descriptors for the \
+             program need {needed} open files, but this process may open only {soft} (its \
+             soft `RLIMIT_NOFILE`); a flood would then exhaust the descriptors before the cap \
+             made room for scrapers: {what_to_do}"
+        ),
+    })
+}
+
+/// The soft limit of open files in `/proc/self/limits` (`Max open files  1024  4096  files`);
+/// `None` when unlimited or unreadable.
+fn soft_open_files(limits: &str) -> Option<u64> {
+    limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Accept errors that concern one client only: accept the next at once.
@@ -609,6 +666,34 @@ async fn connection(c: Connection) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_connection_cap_must_fit_the_open_files_limit() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max processes             63448                63448                processes \n\
+                      Max open files            256                  524288               files     \n";
+        assert_eq!(soft_open_files(limits), Some(256));
+        assert_eq!(
+            soft_open_files(
+                "Max open files            unlimited            unlimited            files\n"
+            ),
+            None
+        );
+        assert_eq!(soft_open_files(""), None);
+        assert!(descriptors_fit(192, 256).is_ok());
+        let err = descriptors_fit(512, 256).err().map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("`limits.max_connections`")
+                    && e.contains("512 connections")
+                    && e.contains("only 256")
+                    && e.contains("at most 192")),
+            "{err:?}"
+        );
+        let err = descriptors_fit(1, 64).err().map(|e| e.message);
+        assert!(err.is_some_and(|e| e.contains("raise the limit") && !e.contains("at most")));
+        assert!(descriptors_fit(usize::MAX, 1024).is_err());
+    }
 
     #[test]
     fn blank_lines_are_not_a_whole_head() {
