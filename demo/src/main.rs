@@ -70,8 +70,12 @@ fn main() -> ExitCode {
             }
         },
         Command::Tool(command) => {
+            // The command's --timeout (check, coverage) covers reading the catalog too.
+            let started = std::time::Instant::now();
             let catalog = match &cli.catalog {
-                Some(path) => match metrics_tools::cli::load_catalog(path) {
+                Some(path) => match command.timeout().and_then(|timeout| {
+                    metrics_tools::cli::load_catalog_within(path, timeout)
+                }) {
                     Ok(catalog) => catalog,
                     Err(message) => {
                         let _ = writeln!(std::io::stderr(), "metrics-demo: {message}");
@@ -84,7 +88,7 @@ fn main() -> ExitCode {
             toolkit.docs = metrics_demo::docs_options();
             toolkit.docs_path = metrics_demo::docs_path();
             toolkit.program = "metrics-demo".to_string();
-            toolkit.run(command)
+            toolkit.run_since(command, started)
         }
     }
 }

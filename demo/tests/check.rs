@@ -907,3 +907,36 @@ fn the_platform_prefix_is_the_crates_policy() {
         assert_eq!(family.prefix.as_deref(), Some("trc_"), "{}", family.name);
     }
 }
+
+/// `--timeout` covers reading `--catalog` too: a FIFO nobody writes is refused at the
+/// deadline (exit 2), not waited on for ever.
+#[cfg(unix)]
+#[test]
+fn a_catalog_nobody_writes_is_refused_at_the_timeout() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-fifo");
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    let fifo = dir.join("catalog.fifo");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let scrape = scratch("fifo-scrape.prom", "x 1\n");
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "--catalog",
+        fifo.to_str().expect("utf-8 path"),
+        "check",
+        "--component",
+        "all",
+        "--file",
+        scrape.to_str().expect("utf-8 path"),
+        "--timeout",
+        "0.5",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not read within"), "{}", stderr(&out));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let _ = std::fs::remove_file(&fifo);
+}
