@@ -768,12 +768,17 @@ pub fn parse_each<'a>(
 
 /// The format ends every line, the last included, with a line feed; an input whose last line
 /// has none was most likely cut inside that line (a body closed early: `x 123` read as
-/// `x 1`), so it is refused, naming the line. An empty input has no line and is fine.
+/// `x 1`), so it is refused, naming the line. An empty input has no line and is fine, and so
+/// is OpenMetrics' closing `# EOF` without its line feed, which that format allows (the
+/// marker itself proves the input whole).
 fn unterminated(text: &str, lines: usize) -> Result<(), ParseError> {
     if text.is_empty() || text.ends_with('\n') {
         return Ok(());
     }
     let last = text.rsplit('\n').next().unwrap_or("");
+    if last == "# EOF" {
+        return Ok(());
+    }
     Err(ParseError::new(
         lines,
         format!(
@@ -804,6 +809,13 @@ pub fn series_count(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openmetrics_may_end_at_its_eof_marker_without_a_line_feed() {
+        // The OpenMetrics grammar makes the final line feed after `# EOF` optional.
+        let parsed = parse("# TYPE a gauge\na 1\n# EOF").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parsed.families.len(), 1);
+    }
 
     #[test]
     fn parses_what_the_runtime_writes() {
@@ -962,6 +974,7 @@ mod tests {
                 "the last line \"b 12\" does not end in a line feed",
             ),
             ("a 1\n# comment", 2, "does not end in a line feed"),
+            ("a 1\n# EOF ", 2, "does not end in a line feed"),
             ("a 1\n\n  ", 3, "does not end in a line feed"),
             (
                 "a\0b 1\n",
