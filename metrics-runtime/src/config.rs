@@ -149,22 +149,42 @@ const DRAIN_TIMEOUT: (f64, f64) = (0.0, 3600.0);
 const MAX_HEADER_BYTES: (u64, u64) = (8 * 1024, 16 << 20);
 
 /// A duration in seconds within `(low, high]` (`[0, high]` for the drain, which may be 0:
-/// drop every connection at once).
+/// drop every connection at once). `given` is the value as written, quoted in the error.
+/// A positive value under a nanosecond is no duration: refused where 0 is, 0 where 0 may be.
 fn seconds(
     key: &str,
     value: f64,
+    given: &str,
     (low, high): (f64, f64),
     zero: bool,
 ) -> Result<Duration, ConfigError> {
     let fits = value.is_finite() && value <= high && (value > low || (zero && value == low));
     let range = if zero { "from 0" } else { "more than 0" };
+    let refused = || {
+        ConfigError::new(
+            key,
+            format!(
+                "`{}` is not a number of seconds {range} up to {high}",
+                quoted(given)
+            ),
+        )
+    };
     if !fits {
+        return Err(refused());
+    }
+    let duration =
+        Duration::try_from_secs_f64(value).map_err(|e| ConfigError::new(key, e.to_string()))?;
+    if duration.is_zero() && !zero {
         return Err(ConfigError::new(
             key,
-            format!("`{value}` is not a number of seconds {range} up to {high}"),
+            format!(
+                "`{}` is less than a nanosecond, which is 0; give a number of seconds {range} \
+                 up to {high}",
+                quoted(given)
+            ),
         ));
     }
-    Duration::try_from_secs_f64(value).map_err(|e| ConfigError::new(key, e.to_string()))
+    Ok(duration)
 }
 
 fn count(key: &str, value: u64, (low, high): (u64, u64), what: &str) -> Result<usize, ConfigError> {
@@ -217,7 +237,8 @@ impl LimitsConfig {
                 true,
             ),
         ] {
-            seconds(&key(k), d.as_secs_f64(), range, zero)?;
+            let value = d.as_secs_f64();
+            seconds(&key(k), value, &format!("{value:?}"), range, zero)?;
         }
         Ok(())
     }
@@ -359,8 +380,31 @@ fn quoted(s: &str) -> String {
     out
 }
 
+/// The first IPv4 octet of `s` (an address or network, the IPv4 part of an IPv4-mapped
+/// IPv6 address included) written with a leading zero, such as `010`.
+fn octet_with_leading_zero(s: &str) -> Option<&str> {
+    let address = s.split('/').next().unwrap_or(s);
+    let v4 = address.rsplit(':').next().unwrap_or(address);
+    if !v4.contains('.') {
+        return None;
+    }
+    v4.split('.')
+        .find(|o| o.len() > 1 && o.starts_with('0') && o.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn parse_cidr(key: &str, s: &str) -> Result<IpNet, ConfigError> {
     let s = s.trim();
+    if let Some(octet) = octet_with_leading_zero(s) {
+        return Err(ConfigError::new(
+            key,
+            format!(
+                "`{}` has an octet with a leading zero (`{}`), which some tools read as octal \
+                 (`010` is 8) and others as decimal; write it without the zero",
+                quoted(s),
+                quoted(octet)
+            ),
+        ));
+    }
     s.parse::<IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
         .map(ipv4_mapped_as_ipv4)
@@ -696,11 +740,34 @@ impl MetricsConfig {
     /// Parses TOML text.
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let key = e
-                .span()
-                .and_then(|span| key_at(text, span.start))
-                .unwrap_or_else(|| "file".to_string());
-            ConfigError::new(key, e.message().trim().to_string())
+            let message = e.message().trim().to_string();
+            let Some(span) = e.span() else {
+                return ConfigError::new("file", message);
+            };
+            if let Some(key) = key_at(text, span.start) {
+                return ConfigError::new(key, message);
+            }
+            // The document does not parse (a key given twice, a syntax error): no key path
+            // to name, so the place, and what stands there when it is a short word (the
+            // duplicate key itself), never a value.
+            let before = text.get(..span.start).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let what = text
+                .get(span.clone())
+                .map(str::trim)
+                .filter(|w| {
+                    !w.is_empty()
+                        && w.len() <= 64
+                        && w.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                })
+                .map(|w| format!(" `{w}`"))
+                .unwrap_or_default();
+            ConfigError::new(
+                "file",
+                format!("{message}{what} at line {line}, column {column}"),
+            )
         })?;
         let mut cfg = MetricsConfig::default();
         if let Some(v) = raw.enabled {
@@ -750,14 +817,31 @@ impl MetricsConfig {
                 count("limits.max_header_bytes", v, MAX_HEADER_BYTES, "bytes")?;
         }
         if let Some(v) = raw.limits.header_read_timeout {
-            limits.header_read_timeout =
-                seconds("limits.header_read_timeout", v, HEADER_READ_TIMEOUT, false)?;
+            limits.header_read_timeout = seconds(
+                "limits.header_read_timeout",
+                v,
+                &format!("{v:?}"),
+                HEADER_READ_TIMEOUT,
+                false,
+            )?;
         }
         if let Some(v) = raw.limits.idle_timeout {
-            limits.idle_timeout = seconds("limits.idle_timeout", v, IDLE_TIMEOUT, false)?;
+            limits.idle_timeout = seconds(
+                "limits.idle_timeout",
+                v,
+                &format!("{v:?}"),
+                IDLE_TIMEOUT,
+                false,
+            )?;
         }
         if let Some(v) = raw.limits.drain_timeout {
-            limits.drain_timeout = seconds("limits.drain_timeout", v, DRAIN_TIMEOUT, true)?;
+            limits.drain_timeout = seconds(
+                "limits.drain_timeout",
+                v,
+                &format!("{v:?}"),
+                DRAIN_TIMEOUT,
+                true,
+            )?;
         }
         cfg.validate()?;
         Ok(cfg)
@@ -949,22 +1033,27 @@ impl MetricsConfig {
                 "LIMITS_MAX_CONNECTIONS" => {
                     self.limits.max_connections =
                         count(&k, parse_u64(&k, &v)?, MAX_CONNECTIONS, "connections")?;
+                    from.insert("limits.max_connections", k.clone());
                 }
                 "LIMITS_MAX_HEADER_BYTES" => {
                     self.limits.max_header_bytes =
                         count(&k, parse_u64(&k, &v)?, MAX_HEADER_BYTES, "bytes")?;
+                    from.insert("limits.max_header_bytes", k.clone());
                 }
                 "LIMITS_HEADER_READ_TIMEOUT" => {
                     self.limits.header_read_timeout =
-                        seconds(&k, parse_f64(&k, &v)?, HEADER_READ_TIMEOUT, false)?;
+                        seconds(&k, parse_f64(&k, &v)?, v.trim(), HEADER_READ_TIMEOUT, false)?;
+                    from.insert("limits.header_read_timeout", k.clone());
                 }
                 "LIMITS_IDLE_TIMEOUT" => {
                     self.limits.idle_timeout =
-                        seconds(&k, parse_f64(&k, &v)?, IDLE_TIMEOUT, false)?;
+                        seconds(&k, parse_f64(&k, &v)?, v.trim(), IDLE_TIMEOUT, false)?;
+                    from.insert("limits.idle_timeout", k.clone());
                 }
                 "LIMITS_DRAIN_TIMEOUT" => {
                     self.limits.drain_timeout =
-                        seconds(&k, parse_f64(&k, &v)?, DRAIN_TIMEOUT, true)?;
+                        seconds(&k, parse_f64(&k, &v)?, v.trim(), DRAIN_TIMEOUT, true)?;
+                    from.insert("limits.drain_timeout", k.clone());
                 }
                 _ => {}
             }
@@ -1262,6 +1351,97 @@ mod tests {
             .map(|c| c.auth.token);
         assert_eq!(token, Ok(Some("s3cret".to_string())));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A value refused is quoted as it was given and named by where it came from: a
+    /// duration too small to be one nanosecond is not quoted as `0`, and when it came from a
+    /// variable the variable is named.
+    #[test]
+    fn refused_values_are_quoted_as_given_under_their_own_name() {
+        let err = MetricsConfig::default()
+            .with_vars("M_", env(&[("M_LIMITS_HEADER_READ_TIMEOUT", "4e-10")]))
+            .err();
+        assert!(
+            err.as_ref().is_some_and(
+                |e| e.key == "M_LIMITS_HEADER_READ_TIMEOUT" && e.message.contains("`4e-10`")
+            ),
+            "{err:?}"
+        );
+        for (toml, key, given) in [
+            (
+                "[limits]\nheader_read_timeout = 1e-300\n",
+                "limits.header_read_timeout",
+                "`1e-300`",
+            ),
+            (
+                "[limits]\nidle_timeout = 1e-10\n",
+                "limits.idle_timeout",
+                "`1e-10`",
+            ),
+        ] {
+            let err = MetricsConfig::from_toml_str(toml).err();
+            assert!(
+                err.as_ref()
+                    .is_some_and(|e| e.key == key && e.message.contains(given)),
+                "{toml}: {err:?}"
+            );
+        }
+        // A drain of less than a nanosecond is no drain: 0, which it may be.
+        let cfg = MetricsConfig::from_toml_str("[limits]\ndrain_timeout = 1e-300\n");
+        assert_eq!(cfg.map(|c| c.limits.drain_timeout), Ok(Duration::ZERO));
+    }
+
+    /// An IPv4 octet written with a leading zero is read as octal by some tools (`010` is 8)
+    /// and as decimal by others: refused, not guessed.
+    #[test]
+    fn octets_with_a_leading_zero_are_refused() {
+        for net in [
+            "010.0.0.1/8",
+            "10.0.0.01",
+            "10.00.0.0/16",
+            "::ffff:010.0.0.1/104",
+        ] {
+            for (key, list) in [
+                ("auth.trusted_cidrs", "trusted_cidrs"),
+                ("auth.trusted_proxies", "trusted_proxies"),
+            ] {
+                let toml = format!("[auth]\ntoken = \"t\"\n{list} = [\"{net}\"]\n");
+                let err = MetricsConfig::from_toml_str(&toml).err();
+                assert!(
+                    err.as_ref()
+                        .is_some_and(|e| e.key == key && e.message.contains("leading zero")),
+                    "{net} in {list}: {err:?}"
+                );
+            }
+            let err = MetricsConfig::default()
+                .with_vars("M_", env(&[("M_AUTH_TRUSTED_CIDRS", net)]))
+                .err();
+            assert_eq!(err.map(|e| e.key), Some("M_AUTH_TRUSTED_CIDRS".to_string()));
+        }
+        // Zero itself is no leading zero.
+        let cfg = MetricsConfig::from_toml_str(
+            "[auth]\ntrusted_cidrs = [\"10.0.0.0/8\", \"100.64.0.0/10\", \"::ffff:10.0.0.0/104\"]\n",
+        );
+        assert!(cfg.is_ok(), "{cfg:?}");
+    }
+
+    /// A key given twice in the file is named, with its line.
+    #[test]
+    fn a_duplicate_key_is_named() {
+        let err =
+            MetricsConfig::from_toml_str("enabled = true\npath = \"/m\"\nenabled = false\n").err();
+        assert!(
+            err.as_ref()
+                .is_some_and(|e| e.message.contains("`enabled`") && e.message.contains("line 3")),
+            "{err:?}"
+        );
+        let err = MetricsConfig::from_toml_str("[auth]\ntoken = \"a\"\ntoken = \"b\"\n").err();
+        assert!(
+            err.as_ref().is_some_and(|e| e.message.contains("`token`")
+                && e.message.contains("line 3")
+                && !e.message.contains("\"b\"")),
+            "{err:?}"
+        );
     }
 
     /// The path is a plain absolute path, never a pattern, never unreachable, never `/`.
