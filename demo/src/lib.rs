@@ -107,7 +107,11 @@ pub fn config(opts: &ServeOptions) -> Result<MetricsConfig, String> {
         vars.push(("--token", "AUTH_TOKEN", t.into()));
     }
     if let Some(f) = &opts.token_file {
-        vars.push(("--token-file", "AUTH_TOKEN_FILE", f.clone().into_os_string()));
+        vars.push((
+            "--token-file",
+            "AUTH_TOKEN_FILE",
+            f.clone().into_os_string(),
+        ));
     }
     if !opts.trusted_cidrs.is_empty() {
         vars.push((
