@@ -324,7 +324,26 @@ impl Pusher {
     /// `auth.token_file` is for scraping.
     pub fn bearer_token_file(self, path: &Path) -> Result<Pusher, PushError> {
         let cannot = |why: String| invalid(format!("token file {}: {why}", path.display()));
+        // A pipe, device or directory would block or never end: only a regular file (or a
+        // link to one, as Kubernetes mounts secrets) is read, as for `auth.token_file`.
+        let regular = |file_type: std::fs::FileType| {
+            if file_type.is_file() {
+                Ok(())
+            } else {
+                Err(cannot("not a regular file".to_string()))
+            }
+        };
+        regular(
+            std::fs::metadata(path)
+                .map_err(|e| cannot(e.to_string()))?
+                .file_type(),
+        )?;
         let file = std::fs::File::open(path).map_err(|e| cannot(e.to_string()))?;
+        regular(
+            file.metadata()
+                .map_err(|e| cannot(e.to_string()))?
+                .file_type(),
+        )?;
         let mut token = String::new();
         file.take(MAX_TOKEN_FILE_BYTES + 1)
             .read_to_string(&mut token)
@@ -334,6 +353,12 @@ impl Pusher {
         }
         if token.trim().is_empty() {
             return Err(cannot("empty".to_string()));
+        }
+        // RFC 6750: a bearer token is visible ASCII; anything else could never be sent.
+        if !token.trim().bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(cannot(
+                "the token holds a space, a control or a non-ASCII character".to_string(),
+            ));
         }
         Ok(self.bearer_token(&token))
     }
@@ -618,6 +643,25 @@ mod tests {
         assert!(reason(p().grouping("a-b", "x")).contains("not a label name"));
         let missing = Path::new("/nonexistent/metrics-push-token");
         assert!(reason(p().bearer_token_file(missing)).contains("/nonexistent/metrics-push-token"));
+        // Not a regular file: refused at once, never read (a FIFO nobody writes would block).
+        assert!(reason(p().bearer_token_file(Path::new("/dev/zero"))).contains("regular file"));
+        assert!(reason(p().bearer_token_file(Path::new("/"))).contains("regular file"));
+        #[cfg(unix)]
+        {
+            let dir = std::env::temp_dir().join(format!("push-fifo-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let fifo = dir.join("token");
+            let _ = std::fs::remove_file(&fifo);
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(reason(p().bearer_token_file(&fifo)).contains("regular file"));
+            }
+            // A token no request could carry.
+            let spaced = dir.join("spaced");
+            std::fs::write(&spaced, "tok en\n").unwrap();
+            assert!(reason(p().bearer_token_file(&spaced)).contains("space"));
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         // Credentials never show in Debug.
         let debug = format!("{:?}", p().bearer_token("tok3n").basic_auth("u", "pa55"));
         assert!(
