@@ -631,6 +631,8 @@ pub async fn run(opts: ServeOptions) -> Result<(), String> {
         .layer(HttpMetricsLayer::new(ControlPlaneHttp));
     // A metrics path the API routes too is a config error, not a panic.
     let app = http::mount(api, Arc::clone(&registry), &cfg).map_err(|e| e.to_string())?;
+    // Refused limits (a connection cap past `ulimit -n`) are said before the banner.
+    http::check_limits(&cfg.limits).map_err(|e| e.to_string())?;
     let listener = listen(listen_on).map_err(|e| format!("cannot listen on {listen_on}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     say(&banner(&cfg, registry.families().len(), local));

@@ -345,16 +345,22 @@ fn a_connection_cap_above_the_open_files_limit_is_refused() {
         command
     };
     let mut refused = under_256("")
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("runs");
     let stderr = refused.stderr.take().expect("stderr");
+    let stdout = refused.stdout.take().expect("stdout");
     let mut refused = common::Killed(refused);
     let status = exited_within(&mut refused, Duration::from_secs(20)).expect("exits");
     let mut message = String::new();
     let _ = std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut message);
+    let mut said = String::new();
+    let _ = std::io::Read::read_to_string(&mut std::io::BufReader::new(stdout), &mut said);
     assert_eq!(status.code(), Some(2), "{message}");
+    // Refused before the banner: nothing announces a server that never serves.
+    assert!(!said.contains("families on"), "{said}");
+    assert!(!message.contains("families on"), "{message}");
     for part in [
         "`limits.max_connections`",
         "512 connections",

@@ -31,7 +31,7 @@ mod serve;
 pub use endpoint::{metrics_router, mount};
 pub use gate::{Denied, authorize, client_ip};
 pub use layer::{HttpMetrics, HttpMetricsLayer, HttpMetricsService, HttpObservation};
-pub use serve::{serve, serve_with};
+pub use serve::{check_limits, serve, serve_with};
 
 use axum::http::Method;
 

@@ -120,11 +120,7 @@ pub async fn serve_with(
     limits: &LimitsConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    limits
-        .validate()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    check_descriptors(limits.max_connections)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    check_limits(limits).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     // A request body that stops arriving would keep its handler, and so its connection,
     // busy for ever: busy connections are never evicted at the cap, so a few hundred stalled
     // uploads would lock scrapers out. A body with no frame for `idle_timeout` fails instead.
@@ -213,6 +209,15 @@ pub async fn serve_with(
 /// Descriptors left to the program itself besides the connections: the listener, the
 /// runtime's, log files, its own clients.
 const RESERVED_DESCRIPTORS: u64 = 64;
+
+/// What [`serve_with`] checks of `limits` before it serves: their ranges
+/// ([`LimitsConfig::validate`]), and that the process may hold `max_connections` open
+/// connections plus 64 descriptors of its own (the soft `ulimit -n`, on Linux). A program
+/// calls it before it announces that it serves, so a refusal comes first.
+pub fn check_limits(limits: &LimitsConfig) -> Result<(), ConfigError> {
+    limits.validate()?;
+    check_descriptors(limits.max_connections)
+}
 
 /// Refuses a connection cap the process cannot hold: past its soft limit of open files
 /// (`RLIMIT_NOFILE`, `ulimit -n`) accepts fail, and a flood would pin the descriptors at the
