@@ -73,9 +73,10 @@ fn main() -> ExitCode {
             // The command's --timeout (check, coverage) covers reading the catalog too.
             let started = std::time::Instant::now();
             let catalog = match &cli.catalog {
-                Some(path) => match command.timeout().and_then(|timeout| {
-                    metrics_tools::cli::load_catalog_within(path, timeout)
-                }) {
+                Some(path) => match command
+                    .timeout()
+                    .and_then(|timeout| metrics_tools::cli::load_catalog_within(path, timeout))
+                {
                     Ok(catalog) => catalog,
                     Err(message) => {
                         let _ = writeln!(std::io::stderr(), "metrics-demo: {message}");

@@ -766,14 +766,14 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 /// Adds one second to this series.
                 #[inline]
                 pub fn inc(&self) {
-                    #rt::counter_add_f64(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1.0)
+                    let _ = #rt::counter_add_f64(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1.0);
                 }
                 /// Adds `seconds` (`0.25` as well as `3.0`) to this series. A counter never
                 /// goes down: a negative or NaN amount is dropped and counted as an invalid
                 /// observation.
                 #[inline]
                 pub fn inc_by(&self, seconds: f64) {
-                    #rt::counter_add_f64(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), seconds)
+                    let _ = #rt::counter_add_f64(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), seconds);
                 }
                 /// Adds the length of `duration`.
                 #[inline]
@@ -808,12 +808,12 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 /// Adds one to this series.
                 #[inline]
                 pub fn inc(&self) {
-                    #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1)
+                    let _ = #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1);
                 }
                 /// Adds `n` to this series.
                 #[inline]
                 pub fn inc_by(&self, n: u64) {
-                    #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), n)
+                    let _ = #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), n);
                 }
                 /// Adds one and keeps `exemplar` (with the value 1) as this series' exemplar,
                 /// exposed in OpenMetrics and protobuf.
@@ -887,14 +887,16 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 /// Records one observation.
                 #[inline]
                 pub fn observe(&self, value: f64) {
-                    #observe_call
+                    let _ = #observe_call;
                 }
                 /// Records one observation and keeps `exemplar` (with this value) as the
                 /// exemplar of the bucket it falls in, exposed in OpenMetrics and protobuf.
                 #[inline]
                 pub fn observe_with_exemplar(&self, value: f64, exemplar: &#rt::Exemplar) {
-                    self.observe(value);
-                    #rt::histogram_exemplar(&__EXEMPLARS, __N_BUCKETS + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, exemplar)
+                    // An exemplar only for an observation that was recorded.
+                    if #observe_call {
+                        #rt::histogram_exemplar(&__EXEMPLARS, __N_BUCKETS + 1, __FAMILY.buckets(), #rt::MetricFamily::series_index(self), value, #nonnegative, exemplar)
+                    }
                 }
                 #native_methods
                 #timer_methods

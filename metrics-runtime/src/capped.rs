@@ -26,6 +26,11 @@ pub static CAPPED_LABELS: [&'static dyn CappedInfo];
 pub trait CappedInfo: Sync {
     /// The label type's name.
     fn type_name(&self) -> &'static str;
+    /// The module declaring the label type (`module_path!()` where `capped_label!` is), so
+    /// two types of one name in different modules stay apart.
+    fn module_path(&self) -> &'static str {
+        ""
+    }
     /// Values that got their own slot so far.
     fn distinct(&self) -> usize;
     /// The cap.
@@ -39,6 +44,7 @@ pub trait CappedInfo: Sync {
 #[derive(Debug)]
 pub struct Interner<const CAP: usize> {
     type_name: &'static str,
+    module_path: &'static str,
     index: RwLock<BTreeMap<&'static str, usize>>,
     values: [OnceLock<&'static str>; CAP],
     len: AtomicUsize,
@@ -48,8 +54,15 @@ pub struct Interner<const CAP: usize> {
 impl<const CAP: usize> Interner<CAP> {
     /// An empty interner. Used by [`crate::capped_label!`].
     pub const fn new(type_name: &'static str) -> Self {
+        Self::declared_in(type_name, "")
+    }
+
+    /// An empty interner of a label type declared in `module_path`. Used by
+    /// [`crate::capped_label!`].
+    pub const fn declared_in(type_name: &'static str, module_path: &'static str) -> Self {
         Interner {
             type_name,
+            module_path,
             index: RwLock::new(BTreeMap::new()),
             values: [const { OnceLock::new() }; CAP],
             len: AtomicUsize::new(0),
@@ -139,6 +152,9 @@ impl<const CAP: usize> CappedInfo for Interner<CAP> {
     fn type_name(&self) -> &'static str {
         self.type_name
     }
+    fn module_path(&self) -> &'static str {
+        self.module_path
+    }
     fn distinct(&self) -> usize {
         self.len.load(Ordering::Relaxed)
     }
@@ -196,7 +212,10 @@ macro_rules! capped_label {
 
         const _: () = {
             static __INTERNER: $crate::__private::Interner<{ $cap }> =
-                $crate::__private::Interner::new(::core::stringify!($name));
+                $crate::__private::Interner::declared_in(
+                    ::core::stringify!($name),
+                    ::core::module_path!(),
+                );
             // linkme places the entry in a link section, which the `unsafe_code` lint flags.
             #[allow(unsafe_code)]
             #[$crate::__private::linkme::distributed_slice($crate::__private::CAPPED_LABELS)]

@@ -134,6 +134,30 @@ pub(crate) fn encode_build_info(
     )
 }
 
+/// Every linked capped label type with the `label` value its self-metric series carry,
+/// sorted by it: the type name, or `module::Type` where two types share a name.
+fn capped_label_names() -> Vec<(String, &'static dyn CappedInfo)> {
+    let all: Vec<&'static dyn CappedInfo> = crate::capped::CAPPED_LABELS.iter().copied().collect();
+    let mut named: Vec<(String, &'static dyn CappedInfo)> = all
+        .iter()
+        .map(|c| {
+            let shared = all
+                .iter()
+                .filter(|o| o.type_name() == c.type_name())
+                .count()
+                > 1;
+            let name = if shared && !c.module_path().is_empty() {
+                format!("{}::{}", c.module_path(), c.type_name())
+            } else {
+                c.type_name().to_string()
+            };
+            (name, *c)
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named
+}
+
 /// The self-metrics' names after the prefix, with their kinds, in the order written.
 pub(crate) const SELF_METRICS: &[(&str, MetricKind)] = &[
     ("label_overflow_total", MetricKind::Counter),
@@ -163,12 +187,14 @@ pub(crate) fn encode_self_metrics(
     global: &str,
     stats: &ScrapeStats,
 ) -> usize {
-    let mut capped: Vec<_> = crate::capped::CAPPED_LABELS.iter().collect();
-    capped.sort_by_key(|c| c.type_name());
-    let by_label = |value: fn(&dyn CappedInfo) -> f64| -> Samples<'static> {
+    // A label type is named by its type name (`label="NodeId"`); two types of one name in
+    // different modules would make one series twice, so those are named with their module
+    // (`label="app::a::User"`).
+    let capped = capped_label_names();
+    let by_label = |value: fn(&dyn CappedInfo) -> f64| -> Samples<'_> {
         capped
             .iter()
-            .map(|c| (vec![("label", c.type_name())], value(**c)))
+            .map(|(name, c)| (vec![("label", name.as_str())], value(*c)))
             .collect()
     };
     let load = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64;

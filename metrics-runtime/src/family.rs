@@ -356,13 +356,13 @@ pub struct HistogramSnapshot {
 /// Adds `n` to label set `index` of a counter of `sets` label sets, in the calling thread's
 /// row: a plain load and store in a row the thread owns, an atomic add in the shared row.
 #[inline(always)]
-pub fn counter_add(slots: &[AtomicU64], sets: usize, index: usize, n: u64) {
+pub fn counter_add(slots: &[AtomicU64], sets: usize, index: usize, n: u64) -> bool {
     // An amount over `i64::MAX` is a negative number cast (`-1i64 as u64` is `u64::MAX`): it
     // would make the counter jump by 1.8e19 and the next one wrap it to nearly 0. Dropped and
     // counted, as is an amount that would wrap the count.
     if n > i64::MAX as u64 {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
-        return;
+        return false;
     }
     let row = crate::shard::current();
     let slot = &slots[row * sets + index];
@@ -381,6 +381,7 @@ pub fn counter_add(slots: &[AtomicU64], sets: usize, index: usize, n: u64) {
     if !added {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
     }
+    added
 }
 
 /// The value of label set `index` of counter `slots`, summed over its rows: `f64` bits for a
@@ -398,17 +399,19 @@ pub(crate) fn counter_row_sum(d: &FamilyDescriptor, slots: &[AtomicU64], index: 
 /// (see [`counter_add`]). A counter never goes down: a negative or NaN increment is dropped
 /// and counted in [`invalid_observations`].
 #[inline(always)]
-pub fn counter_add_f64(slots: &[AtomicU64], sets: usize, index: usize, v: f64) {
+pub fn counter_add_f64(slots: &[AtomicU64], sets: usize, index: usize, v: f64) -> bool {
     // Negative, NaN or infinite: an infinite amount would make the counter +Inf for good.
     if !(v >= 0.0 && v.is_finite()) {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
-        return;
+        return false;
     }
     let row = crate::shard::current();
     // A sum that would overflow to infinity is dropped and counted, as an infinite amount is.
     if !add_finite(&slots[row * sets + index], v, row < OWNED_ROWS) {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
+        return false;
     }
+    true
 }
 
 /// [`counter_add_f64`], then `ex` stored as the series' exemplar with the value `v`.
@@ -421,9 +424,8 @@ pub fn counter_add_f64_exemplar(
     exemplars: &[ExemplarSlot],
     ex: &Exemplar,
 ) {
-    counter_add_f64(slots, sets, index, v);
-    if v >= 0.0
-        && v.is_finite()
+    // An exemplar only for an increment that was counted.
+    if counter_add_f64(slots, sets, index, v)
         && let Some(slot) = exemplars.get(index)
     {
         slot.record(ex, v);
@@ -472,8 +474,11 @@ pub fn gauge_add(slots: &[AtomicU64], index: usize, delta: f64) {
 static INVALID_OBSERVATIONS: AtomicU64 = AtomicU64::new(0);
 
 /// How many observations the process dropped as invalid (see the README's Guarantees): NaN
-/// anywhere, negative values in a histogram of seconds or bytes. Exposed by
-/// `Registry::with_self_metrics` as `<prefix>invalid_observations_total`.
+/// or infinite observations, increments and gauge deltas, sums that would overflow, whole-number
+/// increments over `i64::MAX` or that would wrap, negative values in a histogram of seconds or
+/// bytes. A gauge's `set` is not an observation: it stores what it is given, NaN included, and
+/// the next `set` replaces it. Exposed by `Registry::with_self_metrics` as
+/// `<prefix>invalid_observations_total`.
 pub fn invalid_observations() -> u64 {
     INVALID_OBSERVATIONS.load(Ordering::Relaxed)
 }
@@ -494,8 +499,10 @@ pub fn counter_add_exemplar(
     exemplars: &[ExemplarSlot],
     ex: &Exemplar,
 ) {
-    counter_add(slots, sets, index, n);
-    if let Some(slot) = exemplars.get(index) {
+    // An exemplar only for an increment that was counted.
+    if counter_add(slots, sets, index, n)
+        && let Some(slot) = exemplars.get(index)
+    {
         slot.record(ex, n as f64);
     }
 }
@@ -573,12 +580,12 @@ pub fn histogram_observe(
     index: usize,
     value: f64,
     nonnegative: bool,
-) {
+) -> bool {
     // NaN would turn `_sum` into NaN for every later scrape, and a negative duration or size
     // is a bug at the call site: neither is recorded, both are counted.
     if !value.is_finite() || (nonnegative && value < 0.0) {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
-        return;
+        return false;
     }
     let mut b = 0;
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -591,7 +598,7 @@ pub fn histogram_observe(
     // is dropped whole and counted, so `_count` and the buckets agree with `_sum`.
     if !add_finite(&sums[row * sets + index], value, owned) {
         INVALID_OBSERVATIONS.fetch_add(1, Ordering::Relaxed);
-        return;
+        return false;
     }
     let bucket = &buckets[(row * sets + index) * width + b];
     if owned {
@@ -602,4 +609,5 @@ pub fn histogram_observe(
     } else {
         bucket.fetch_add(1, Ordering::Relaxed);
     }
+    true
 }

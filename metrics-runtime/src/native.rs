@@ -67,10 +67,10 @@ pub fn histogram_observe_native(
     nonnegative: bool,
     native: &[AtomicU64],
     spec: &NativeSpec,
-) {
+) -> bool {
     if !value.is_finite() || (nonnegative && value < 0.0) {
         crate::family::count_invalid();
-        return;
+        return false;
     }
     let mut b = 0;
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -78,18 +78,20 @@ pub fn histogram_observe_native(
         b += 1;
     }
     let (slot, clamped) = spec.slot(value);
+    let row = crate::shard::current();
+    let owned = row < OWNED_ROWS;
+    // The sum first, as for classic histograms: an observation overflowing it is dropped whole
+    // (and so not counted as clamped either).
+    if !crate::family::add_finite(&sums[row * sets + index], value, owned) {
+        crate::family::count_invalid();
+        return false;
+    }
     if clamped {
         CLAMPED.fetch_add(1, Ordering::Relaxed);
     }
-    let row = crate::shard::current();
-    let owned = row < OWNED_ROWS;
-    // The sum first, as for classic histograms: an observation overflowing it is dropped whole.
-    if !crate::family::add_finite(&sums[row * sets + index], value, owned) {
-        crate::family::count_invalid();
-        return;
-    }
     bump(&buckets[(row * sets + index) * width + b], owned);
     bump(&native[(row * sets + index) * spec.slots() + slot], owned);
+    true
 }
 
 /// A native histogram series as exposed: after schema reduction, populated buckets only.

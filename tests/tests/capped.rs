@@ -167,3 +167,71 @@ fn reserved_and_oversized_values_fold_into_the_overflow_series() {
     );
     assert!(!text.contains(&long));
 }
+
+mod shop {
+    metrics_runtime::capped_label! {
+        /// Shards of the shop, at most 3.
+        pub struct Shard(cap = 3);
+    }
+}
+
+mod forum {
+    metrics_runtime::capped_label! {
+        /// Shards of the forum, at most 3.
+        pub struct Shard(cap = 3);
+    }
+}
+
+/// Orders by shard.
+#[derive(MetricFamily)]
+#[metric(counter, name = "cap_orders_total")]
+pub struct Orders {
+    pub shard: shop::Shard,
+}
+
+/// Posts by shard.
+#[derive(MetricFamily)]
+#[metric(counter, name = "cap_posts_total")]
+pub struct Posts {
+    pub shard: forum::Shard,
+}
+
+/// Two capped label types of one name in different modules are two self-metric series, not
+/// one series twice: they are named with their modules.
+#[test]
+fn two_capped_types_of_one_name_are_told_apart() {
+    Orders {
+        shard: shop::Shard::new("a"),
+    }
+    .inc();
+    Posts {
+        shard: forum::Shard::new("b"),
+    }
+    .inc();
+    let reg = Registry::new()
+        .with_self_metrics("cap_two_")
+        .expect("valid prefix");
+    let text = reg.encode_text();
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("cap_two_label_values{"))
+        .map(|l| l.rsplit_once(' ').map_or(l, |(s, _)| s))
+        .collect();
+    let mut distinct = series.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(series.len(), distinct.len(), "{text}");
+    assert!(
+        text.contains("cap_two_label_values{label=\"capped::shop::Shard\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cap_two_label_values{label=\"capped::forum::Shard\"}"),
+        "{text}"
+    );
+    // A type whose name is its own keeps the short name.
+    assert!(
+        text.contains("cap_two_label_values{label=\"NodeId\"}"),
+        "{text}"
+    );
+}

@@ -539,6 +539,50 @@ fn two_registries_can_attach_one_hand_written_registry() {
     assert!(prom.register(Box::new(hand)).is_err());
 }
 
+/// Retries, with exemplars.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_retries_total")]
+pub struct Retries;
+
+/// Time to settle, with exemplars.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "corr_settle_celsius", buckets = [0.0])]
+pub struct Settle;
+
+#[test]
+fn an_exemplar_is_kept_only_for_what_was_recorded() {
+    let ex = metrics_runtime::Exemplar::trace_id("0123456789abcdef").unwrap();
+    // Dropped (a negative amount cast): no exemplar points at an event that never counted.
+    Retries.inc_by_with_exemplar(u64::MAX, &ex);
+    Settle.observe(f64::MAX);
+    Settle.observe_with_exemplar(f64::MAX, &ex); // overflows the sum: dropped
+    let mut registry = Registry::new();
+    registry.register::<Retries>().unwrap();
+    registry.register::<Settle>().unwrap();
+    let om = registry.encode_as(metrics_runtime::Format::OpenMetrics);
+    assert!(!om.contains("0123456789abcdef"), "{om}");
+    // Recorded: the exemplar is kept.
+    Retries.inc_with_exemplar(&ex);
+    let om = registry.encode_as(metrics_runtime::Format::OpenMetrics);
+    assert!(om.contains("0123456789abcdef"), "{om}");
+}
+
+/// Drift, a native histogram over a narrow range.
+#[derive(MetricFamily)]
+#[metric(histogram, name = "corr_drift_celsius", native(range = [0.001, 1.0]))]
+pub struct Drift;
+
+#[test]
+fn a_dropped_native_observation_is_not_counted_as_clamped() {
+    Drift.observe(f64::MAX); // beyond the range: recorded in the edge bucket, clamped
+    let clamped = metrics_runtime::native_clamped();
+    let invalid = metrics_runtime::invalid_observations();
+    Drift.observe(f64::MAX); // would overflow the sum: dropped whole
+    assert_eq!(metrics_runtime::native_clamped(), clamped);
+    assert!(metrics_runtime::invalid_observations() > invalid);
+    assert_eq!(Drift.get().count, 1);
+}
+
 metrics_runtime::capped_label! {
     /// Merchants: bounded by the contracts signed.
     pub struct MerchantId(cap = 3);
