@@ -180,19 +180,91 @@ impl prometheus::core::Collector for Claim {
 /// `x_bucket`, `x_sum`, `x_count`), since such a family with no series yet is invisible to
 /// `gather`.
 #[cfg(feature = "prometheus")]
-fn to_claim<'a>(written: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
+///
+/// A registry with a namespace (`prometheus::Registry::new_custom(Some("ns"), ..)`) writes
+/// `ns_` before every name it gathers and checks its metrics' descriptions without it: a name
+/// of ours under `ns_` is claimed without the prefix, and one not under it cannot be written
+/// by that registry at all.
+fn to_claim<'a>(written: impl Iterator<Item = &'a String>, prefix: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
+    let mut claim = |name: &str| {
+        if let Some(bare) = name.strip_prefix(prefix).filter(|b| !b.is_empty()) {
+            names.insert(bare.to_string());
+        }
+    };
     for name in written {
         if let Some(base) = ["_bucket", "_sum", "_count"]
             .iter()
             .find_map(|s| name.strip_suffix(s))
             .filter(|b| !b.is_empty())
         {
-            names.insert(base.to_string());
+            claim(base);
         }
-        names.insert(name.clone());
+        claim(name);
     }
     names
+}
+
+/// What a hand-written registry writes before every name at `gather`: its namespace (`ns_`,
+/// or empty), read by gathering a probe collector.
+#[cfg(feature = "prometheus")]
+fn gathered_prefix(prom: &prometheus::Registry, id: u64) -> String {
+    struct Probe {
+        desc: prometheus::core::Desc,
+        name: String,
+    }
+    impl prometheus::core::Collector for Probe {
+        fn desc(&self) -> Vec<&prometheus::core::Desc> {
+            vec![&self.desc]
+        }
+        fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
+            let mut mf = prometheus::proto::MetricFamily::default();
+            mf.set_name(self.name.clone());
+            mf.set_help("probe".to_string());
+            mf.set_field_type(prometheus::proto::MetricType::GAUGE);
+            let mut m = prometheus::proto::Metric::default();
+            m.set_gauge(prometheus::proto::Gauge::default());
+            mf.set_metric(vec![m]);
+            vec![mf]
+        }
+    }
+    let name = format!("metrics_runtime_probe_{id}");
+    let Ok(desc) = prometheus::core::Desc::new(
+        name.clone(),
+        "probe".to_string(),
+        vec![],
+        std::collections::HashMap::new(),
+    ) else {
+        return String::new();
+    };
+    let probe = || Probe {
+        desc: desc.clone(),
+        name: name.clone(),
+    };
+    if prom.register(Box::new(probe())).is_err() {
+        return String::new();
+    }
+    let prefix = prom
+        .gather()
+        .into_iter()
+        .find_map(|mf| Some(mf.name().strip_suffix(name.as_str())?.to_string()))
+        .unwrap_or_default();
+    let _ = prom.unregister(Box::new(probe()));
+    prefix
+}
+
+/// Whether a hand-written family has a metric with one label name twice (a const label that
+/// is also a common label of its registry).
+#[cfg(feature = "prometheus")]
+fn repeats_a_label(mf: &prometheus::proto::MetricFamily) -> Option<String> {
+    mf.get_metric().iter().find_map(|m| {
+        let mut seen = BTreeSet::new();
+        m.get_label()
+            .iter()
+            .map(|l| l.name())
+            .find(|n| !seen.insert(*n))
+            .map(str::to_string)
+    })
 }
 
 /// Registers a [`Claim`] of registry `id` for each name into `prom`; on a refusal, takes back
@@ -277,6 +349,9 @@ pub struct Registry {
     /// The names claimed in the attached hand-written registry ([`Claim`]).
     #[cfg(feature = "prometheus")]
     claimed: BTreeSet<String>,
+    /// The namespace the attached hand-written registry writes before its names.
+    #[cfg(feature = "prometheus")]
+    prom_prefix: String,
     #[cfg(feature = "prometheus")]
     id: RegistryId,
     global_labels: String,
@@ -459,7 +534,7 @@ impl Registry {
                     )));
                 }
             }
-            let new: BTreeSet<String> = to_claim(names.iter())
+            let new: BTreeSet<String> = to_claim(names.iter(), &self.prom_prefix)
                 .difference(&self.claimed)
                 .cloned()
                 .collect();
@@ -482,7 +557,7 @@ impl Registry {
         self.written.retain(|_, o| o != owner);
         #[cfg(feature = "prometheus")]
         if let Some(prom) = &self.prometheus {
-            let needed = to_claim(self.written.keys());
+            let needed = to_claim(self.written.keys(), &self.prom_prefix);
             let unneeded: BTreeSet<String> = self.claimed.difference(&needed).cloned().collect();
             release_in(prom, &unneeded, self.id.0);
             self.claimed = needed;
@@ -510,6 +585,13 @@ impl Registry {
     ) -> Result<Self, RegistryError> {
         let mut hand: BTreeMap<String, String> = BTreeMap::new();
         for mf in registry.gather() {
+            if let Some(label) = repeats_a_label(&mf) {
+                return Err(RegistryError::ConflictingMetric(format!(
+                    "the hand-written metric `{}` has label `{label}` twice (a constant label \
+                     that is also a common label of its registry?)",
+                    mf.name()
+                )));
+            }
             for name in hand_written_names(&mf) {
                 if let Some(first) = self.written.get(&name) {
                     return Err(RegistryError::ConflictingMetric(format!(
@@ -525,8 +607,11 @@ impl Registry {
                 }
             }
         }
-        let claims = to_claim(self.written.keys());
-        claim_in(&registry, &claims, self.id.0).map_err(|name| {
+        let prefix = gathered_prefix(&registry, self.id.0);
+        let claims = to_claim(self.written.keys(), &prefix);
+        claim_in(&registry, &claims, self.id.0).map_err(|bare| {
+            // The name as exposed: with the hand-written registry's namespace.
+            let name = format!("{prefix}{bare}");
             RegistryError::ConflictingMetric(format!(
                 "`{name}` is written by {}, and a metric registered in the hand-written \
                  registry describes it (or needs it as the family of its samples)",
@@ -544,6 +629,7 @@ impl Registry {
             release_in(&old, &self.claimed, self.id.0);
         }
         self.claimed = claims;
+        self.prom_prefix = prefix;
         self.prometheus = Some(registry);
         Ok(self)
     }
@@ -750,9 +836,10 @@ impl Registry {
             let mut hand = BTreeSet::new();
             mfs.retain(|mf| {
                 let names = hand_written_names(mf);
-                let clash = names
-                    .iter()
-                    .any(|n| self.written.contains_key(n) || hand.contains(n));
+                let clash = repeats_a_label(mf).is_some()
+                    || names
+                        .iter()
+                        .any(|n| self.written.contains_key(n) || hand.contains(n));
                 if !clash {
                     hand.extend(names);
                 }

@@ -583,6 +583,82 @@ fn a_dropped_native_observation_is_not_counted_as_clamped() {
     assert_eq!(Drift.get().count, 1);
 }
 
+/// Requests of a namespaced application: `corr_ns_requests_total`.
+#[derive(MetricFamily)]
+#[metric(counter, name = "corr_ns_requests_total")]
+pub struct NsRequests;
+
+#[test]
+fn a_namespaced_hand_written_registry_is_claimed_under_its_namespace() {
+    // `new_custom(Some("corr_ns"))` writes `corr_ns_` before every name it gathers and checks
+    // descriptions without it: the claims are made without it too.
+    let prom = prometheus::Registry::new_custom(Some("corr_ns".into()), None).unwrap();
+    let mut registry = Registry::new();
+    registry.register::<NsRequests>().unwrap();
+    let registry = registry.with_prometheus(prom.clone()).unwrap();
+    let late = prometheus::IntCounter::new("requests_total", "hand-written").unwrap();
+    let err = prom
+        .register(Box::new(late))
+        .expect_err("written as corr_ns_requests_total");
+    assert!(err.to_string().contains("requests_total"), "{err}");
+    // A name outside the namespace is free in that registry: it would be written prefixed.
+    let free = prometheus::IntCounter::new("corr_ns_requests_total", "hand-written").unwrap();
+    free.inc();
+    prom.register(Box::new(free)).unwrap();
+    let text = registry.encode_text();
+    assert_eq!(names_twice(&text), None, "{text}");
+    assert!(
+        text.contains("corr_ns_corr_ns_requests_total 1\n"),
+        "{text}"
+    );
+    // Registered before attaching: refused by with_prometheus, named as exposed.
+    let prom = prometheus::Registry::new_custom(Some("corr_ns".into()), None).unwrap();
+    let early = prometheus::IntCounterVec::new(
+        prometheus::Opts::new("requests_total", "hand-written"),
+        &["k"],
+    )
+    .unwrap();
+    prom.register(Box::new(early)).unwrap();
+    let mut registry = Registry::new();
+    registry.register::<NsRequests>().unwrap();
+    let err = registry.with_prometheus(prom).unwrap_err();
+    assert!(err.to_string().contains("corr_ns_requests_total"), "{err}");
+}
+
+#[test]
+fn a_hand_written_metric_with_a_label_twice_is_refused_or_left_out() {
+    // A constant label that is also a common label of its registry: the prometheus crate
+    // writes the name twice on each series.
+    let common = std::collections::HashMap::from([("zone".to_string(), "x".to_string())]);
+    let prom = prometheus::Registry::new_custom(None, Some(common)).unwrap();
+    let g = prometheus::Gauge::with_opts(
+        prometheus::Opts::new("corr_zoned", "hand-written").const_label("zone", "y"),
+    )
+    .unwrap();
+    prom.register(Box::new(g)).unwrap();
+    let err = Registry::new().with_prometheus(prom.clone()).unwrap_err();
+    assert!(err.to_string().contains("`zone` twice"), "{err}");
+    // Registered after attaching: left out of the exposition and counted.
+    let common = std::collections::HashMap::from([("zone".to_string(), "x".to_string())]);
+    let prom = prometheus::Registry::new_custom(None, Some(common)).unwrap();
+    let registry = Registry::new()
+        .with_self_metrics("corr_zoned_")
+        .and_then(|r| r.with_prometheus(prom.clone()))
+        .unwrap();
+    let g = prometheus::Gauge::with_opts(
+        prometheus::Opts::new("corr_zoned", "hand-written").const_label("zone", "y"),
+    )
+    .unwrap();
+    prom.register(Box::new(g)).unwrap();
+    let text = registry.encode_text();
+    assert!(!text.contains("corr_zoned{"), "{text}");
+    assert!(
+        registry
+            .encode_text()
+            .contains("corr_zoned_exposition_conflicts_total 1\n")
+    );
+}
+
 metrics_runtime::capped_label! {
     /// Merchants: bounded by the contracts signed.
     pub struct MerchantId(cap = 3);
