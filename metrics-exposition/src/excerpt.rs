@@ -12,12 +12,15 @@ pub const EXCERPT_CHARS: usize = 80;
 
 /// At most [`EXCERPT_CHARS`] characters of a text, escaped as Rust's `{:?}` escapes a string
 /// (control characters, `\`, `"`) but without the surrounding quotes, then `…` when the
-/// text is longer. What every message of the parser and the checker quotes input with.
+/// text is longer. Bidirectional overrides and isolates, zero-width and other invisible
+/// format characters are escaped too (`\u{202e}`): a quoted text cannot reorder or hide
+/// the message around it. What every message of the parser and the checker quotes input with.
 ///
 /// ```
 /// use metrics_exposition::excerpt;
 ///
 /// assert_eq!(excerpt("a\0b").to_string(), "a\\0b");
+/// assert_eq!(excerpt("a\u{202e}b").to_string(), "a\\u{202e}b");
 /// let long = "x".repeat(1_000_000);
 /// assert_eq!(excerpt(&long).to_string(), format!("{}…", "x".repeat(80)));
 /// ```
@@ -37,12 +40,30 @@ impl fmt::Display for Excerpt<'_> {
             }
             if c == '\'' {
                 f.write_char(c)?;
+            } else if is_invisible_format(c) {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
             } else {
                 write!(f, "{}", c.escape_debug())?;
             }
         }
         Ok(())
     }
+}
+
+/// Bidirectional and format characters a terminal would obey or hide: the embeddings and
+/// overrides (U+202A-U+202E), the isolates (U+2066-U+2069), zero-width characters and marks
+/// (U+200B-U+200F), the line and paragraph separators (U+2028, U+2029), the byte order mark
+/// (U+FEFF) and the Arabic letter mark (U+061C). An excerpt escapes them like control
+/// characters (`\u{202e}`), so a quoted text cannot reorder or hide the message around it.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 impl fmt::Debug for Excerpt<'_> {
@@ -96,6 +117,27 @@ mod tests {
         // Escaping never makes an excerpt unbounded: at most 10 bytes per character.
         let controls = "\u{1}".repeat(10_000);
         assert!(excerpt(&controls).to_string().len() <= EXCERPT_CHARS * 10 + 3);
+    }
+
+    #[test]
+    fn bidirectional_and_format_characters_are_escaped() {
+        for (c, shown) in [
+            ('\u{202e}', "\\u{202e}"),
+            ('\u{202a}', "\\u{202a}"),
+            ('\u{202d}', "\\u{202d}"),
+            ('\u{2066}', "\\u{2066}"),
+            ('\u{2069}', "\\u{2069}"),
+            ('\u{200b}', "\\u{200b}"),
+            ('\u{200f}', "\\u{200f}"),
+            ('\u{2028}', "\\u{2028}"),
+            ('\u{2029}', "\\u{2029}"),
+            ('\u{feff}', "\\u{feff}"),
+        ] {
+            assert_eq!(excerpt(&format!("a{c}b")).to_string(), format!("a{shown}b"));
+        }
+        // Still bounded: one escaped character is at most 10 bytes.
+        let bidi = "\u{202e}".repeat(10_000);
+        assert!(excerpt(&bidi).to_string().len() <= EXCERPT_CHARS * 10 + 3);
     }
 
     #[test]
