@@ -677,3 +677,38 @@ fn many_declared_labels_are_looked_up_not_scanned() {
         ]
     );
 }
+
+/// The unknown-family test finds a name's longest prefix by binary search per distinct
+/// prefix length: 60,000 prefixes cost a name a few dozen comparisons, not 60,000, and the
+/// answer is the one a scan of every prefix gives.
+#[test]
+fn the_longest_prefix_is_found_without_scanning_every_prefix() {
+    let owned: Vec<String> = (0..60_000).map(|i| format!("p{i}_")).collect();
+    let mut all: Vec<&str> = owned.iter().map(String::as_str).collect();
+    all.extend(["p1", "é", "", "q"]);
+    let prefixes = Prefixes::new(all.clone());
+    let scan = |name: &str| {
+        all.iter()
+            .copied()
+            .filter(|p| name.starts_with(*p))
+            .max_by_key(|p| p.len())
+    };
+    for name in [
+        "q0",
+        "p12_x",
+        "p1_",
+        "p1",
+        "p59999_total",
+        "éa",
+        "x",
+        "",
+        "p6000",
+    ] {
+        let (found, comparisons) = prefixes.longest_counted(name);
+        assert_eq!(found, scan(name), "{name}");
+        // Distinct lengths (1, 2, 3, ... 7) times log2(60,004) rounded up.
+        assert!(comparisons <= 8 * 17, "{name}: {comparisons} comparisons");
+    }
+    let none = Prefixes::new(Vec::new());
+    assert_eq!(none.longest_counted("q0"), (None, 0));
+}
