@@ -114,8 +114,13 @@ pub(crate) fn parse(text: &str) -> Result<Exemplar, String> {
     };
     let mut tokens = after.split(' ');
     let value_text = tokens.next().unwrap_or("");
-    let value = crate::parse_value(value_text)
-        .ok_or_else(|| format!("invalid exemplar value {:?}", crate::excerpt(value_text)))?;
+    let value = crate::parse_value(value_text).ok_or_else(|| {
+        format!(
+            "invalid exemplar value {:?}: it {}",
+            crate::excerpt(value_text),
+            crate::value_problem(value_text)
+        )
+    })?;
     let timestamp = match tokens.next() {
         None => None,
         Some(t) => Some(

@@ -344,7 +344,48 @@ fn parse_value(s: &str) -> Option<f64> {
     {
         return None;
     }
-    s.parse::<f64>().ok()
+    // A literal past the largest float (`1e309`) is refused, as Go's `ParseFloat` (and so
+    // Prometheus) refuses it, rather than read as infinity: infinity is written `+Inf`.
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Why `s`, refused by [`parse_value`], is not a value: it overflows, or is no float at all.
+fn value_problem(s: &str) -> &'static str {
+    let numeric = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+    if numeric && s.parse::<f64>().is_ok_and(f64::is_infinite) {
+        "overflows a 64-bit float (infinity is written `+Inf`)"
+    } else {
+        "is not a float"
+    }
+}
+
+/// A structural label's value (`le` of a histogram bucket, `quantile` of a summary) that
+/// looks like a number but overflows a 64-bit float: refused, as its sample value would be.
+fn structural_overflow(sample: &Sample<'_>, kind: &str, n: usize) -> Result<(), ParseError> {
+    let label = match kind {
+        "histogram" if sample.name.ends_with("_bucket") => "le",
+        "summary" => "quantile",
+        _ => return Ok(()),
+    };
+    for (name, value) in sample.labels_as_written() {
+        if name == label
+            && parse_value(value).is_none()
+            && value_problem(value).starts_with("overflows")
+        {
+            return Err(ParseError::new(
+                n,
+                format!(
+                    "`{label}` value {:?} of `{}` {}",
+                    excerpt(value),
+                    excerpt(sample.name),
+                    value_problem(value)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn unescape_help(s: &str) -> Cow<'_, str> {
@@ -492,6 +533,7 @@ impl<'a> State<'a> {
     /// `_total` or a histogram bucket; a `_created` value a finite, non-negative time.
     fn check_openmetrics(&self, s: &Sample<'a>, family: &str, n: usize) -> Result<(), ParseError> {
         let kind = self.typed(family).unwrap_or("untyped");
+        structural_overflow(s, kind, n)?;
         if s.exemplar().is_some()
             && !(kind == "counter" && s.name.ends_with("_total")
                 || kind == "histogram" && s.name.ends_with("_bucket"))

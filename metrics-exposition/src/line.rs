@@ -386,9 +386,10 @@ pub(crate) fn parse_sample(
     let value_text = c.take_token();
     let value = crate::parse_value(value_text).ok_or_else(|| {
         err(format!(
-            "invalid value {:?} for `{}`",
+            "invalid value {:?} for `{}`: it {}",
             excerpt(value_text),
-            excerpt(name)
+            excerpt(name),
+            crate::value_problem(value_text)
         ))
     })?;
     c.skip_blank();
