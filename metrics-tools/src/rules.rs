@@ -161,15 +161,72 @@ fn alternatives(values: &[&str]) -> String {
         .join("|")
 }
 
-/// A label matcher selecting the given values.
+/// The body of a PromQL double-quoted string holding `text`: `\` and `"` escaped, and
+/// control or invisible format characters as `\uXXXX` (or `\UXXXXXXXX`), so any value reads
+/// back as itself.
+pub fn promql_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() || is_format(c) => {
+                let code = c as u32;
+                let _ = if code <= 0xffff {
+                    write!(out, "\\u{code:04x}")
+                } else {
+                    write!(out, "\\U{code:08x}")
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters no text should carry unescaped: line and paragraph separators, bidirectional
+/// controls, zero-width characters, the byte order mark.
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
+/// A label matcher selecting exactly the given values: `label="v"` for one, else
+/// `label=~"a|b"` with every RE2 metacharacter of each value escaped; either way the value
+/// is escaped for a PromQL string ([`promql_string`]), so `a"b` and `a.b` select themselves.
 pub fn matcher(label: &str, values: &[&str]) -> String {
     match values {
-        [one] => format!("{label}=\"{one}\""),
-        _ => format!(
-            "{label}=~\"{}\"",
-            alternatives(values).replace('\\', "\\\\")
-        ),
+        [one] => format!("{label}=\"{}\"", promql_string(one)),
+        _ => format!("{label}=~\"{}\"", promql_string(&alternatives(values))),
     }
+}
+
+/// Catalog text made literal for Prometheus' alert templates (Go `text/template`, which
+/// expands annotations and labels): `{{` written as `{{ "{{" }}` and `}}` as
+/// `{{ "}}" }}`, in one scan, so a help text cannot run an action (`{{ with query ... }}`)
+/// or break the template, and renders as written.
+pub fn template_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("{{") {
+            out.push_str("{{ \"{{\" }}");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("}}") {
+            out.push_str("{{ \"}}\" }}");
+            rest = after;
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// `PayCharges` from `pay_charges`.
@@ -311,7 +368,7 @@ impl Events<'_> {
             format!("sum without ({}) ({rate})", labels.join(", "))
         };
         recording.push(record(ratio.clone(), format!("{errors} / {total}")));
-        let values = split.errors.join(", ");
+        let values = template_literal(&split.errors.join(", "));
         alerts.push(Rule::Alert {
             alert: format!("{}ErrorRatioHigh", camel(self.metric)),
             expr: format!("{ratio} > {ERROR_RATIO_THRESHOLD}"),
@@ -327,7 +384,7 @@ impl Events<'_> {
                 ERROR_RATIO_THRESHOLD * 100.0,
                 self.series,
                 split.label,
-                one_line(&self.f.help)
+                template_literal(&one_line(&self.f.help))
             ),
         });
     }
@@ -425,7 +482,7 @@ fn target_rules(c: &Component, alerts: &mut Vec<Rule>) {
         component: c.name.clone(),
         summary: format!(
             "{{{{ $labels.job }}}} {{{{ $labels.instance }}}}: a target of {} is down",
-            c.name
+            template_literal(&c.name)
         ),
         description: format!(
             "Prometheus cannot scrape this target of a job that exported `{series}` in the last {TARGET_LOOKBACK}, for 5 minutes. The component's aggregates go on over the targets that remain (a rate fades the lost target out over its window)."
@@ -437,10 +494,13 @@ fn target_rules(c: &Component, alerts: &mut Vec<Rule>) {
         for_: "10m",
         severity: "critical",
         component: c.name.clone(),
-        summary: format!("no target exports {}'s metrics", c.name),
+        summary: format!(
+            "no target exports {}'s metrics",
+            template_literal(&c.name)
+        ),
         description: format!(
             "No target has exported `{series}` for 10 minutes: every replica of {} is down, or no longer scraped.",
-            c.name
+            template_literal(&c.name)
         ),
     });
 }
@@ -519,7 +579,7 @@ fn lag_rules(
     // The declared unit says what the value counts (`5 events behind`); without one the
     // summary says only how far behind.
     let behind = match &f.unit {
-        Some(unit) => format!("{{{{ $value }}}} {unit} behind"),
+        Some(unit) => format!("{{{{ $value }}}} {} behind", template_literal(unit)),
         None => "{{ $value }} behind".to_string(),
     };
     alerts.push(Rule::Alert {
@@ -532,7 +592,7 @@ fn lag_rules(
         description: format!(
             "`{}` has been above {LAG_THRESHOLD} for 10 minutes. {}",
             f.name,
-            one_line(&f.help)
+            template_literal(&one_line(&f.help))
         ),
     });
     // A position gauge with the same labels tells a slow consumer from a stuck one.
@@ -589,14 +649,53 @@ fn spike_rules(
         description: format!(
             "`{}` rose above 3/min and 3 times its rate over the last hour, for 5 minutes. {}",
             f.name,
-            one_line(&f.help)
+            template_literal(&one_line(&f.help))
         ),
     });
 }
 
-/// A YAML single-quoted scalar: `'` doubled, nothing else escaped.
+/// A YAML scalar that reads back as `s`: single-quoted (`'` doubled) when every character
+/// is printable, else double-quoted with line breaks, control and invisible format
+/// characters escaped (`\n`, `\u2028`), which a single-quoted scalar would fold or carry.
 pub fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    if !s.chars().any(|c| c.is_control() || is_format(c)) {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_format(c) => {
+                let code = c as u32;
+                let _ = if code <= 0xffff {
+                    write!(out, "\\u{code:04x}")
+                } else {
+                    write!(out, "\\U{code:08x}")
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A YAML scalar for a name: plain when it is a Prometheus metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`,
+/// and no YAML keyword such as `null` or `true`, which YAML reads as the same string), else
+/// [`quote`]d, so a name such as `{{y}}x`,
+/// `c: d`, `*x` or `c #x` is never read as a mapping, alias, comment or flow collection.
+fn name_scalar(s: &str) -> String {
+    let mut chars = s.chars();
+    let plain = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"]
+            .contains(&s.to_ascii_lowercase().as_str());
+    if plain { s.to_string() } else { quote(s) }
 }
 
 /// The rules file of the given components.
@@ -622,7 +721,7 @@ fn write_rules(out: &mut String, groups: &[Group]) -> std::fmt::Result {
         for r in &g.rules {
             match r {
                 Rule::Record { record, expr } => {
-                    writeln!(out, "      - record: {record}")?;
+                    writeln!(out, "      - record: {}", name_scalar(record))?;
                     writeln!(out, "        expr: {}", quote(expr))?;
                 }
                 Rule::Alert {
@@ -634,12 +733,17 @@ fn write_rules(out: &mut String, groups: &[Group]) -> std::fmt::Result {
                     summary,
                     description,
                 } => {
-                    writeln!(out, "      - alert: {alert}")?;
+                    writeln!(out, "      - alert: {}", name_scalar(alert))?;
                     writeln!(out, "        expr: {}", quote(expr))?;
                     writeln!(out, "        for: {for_}")?;
                     writeln!(out, "        labels:")?;
                     writeln!(out, "          severity: {severity}")?;
-                    writeln!(out, "          component: {}", quote(component))?;
+                    // Prometheus expands the templates of labels too.
+                    writeln!(
+                        out,
+                        "          component: {}",
+                        quote(&template_literal(component))
+                    )?;
                     writeln!(out, "        annotations:")?;
                     writeln!(out, "          summary: {}", quote(summary))?;
                     writeln!(out, "          description: {}", quote(description))?;

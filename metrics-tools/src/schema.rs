@@ -461,7 +461,8 @@ impl Catalog {
     }
 
     /// A catalog from its JSON (what `json` prints). Derived numbers are recomputed; a
-    /// newer schema version, an unknown field, a name that is not one, text with a control
+    /// newer schema version, an unknown field, a name that is not one (a component name is
+    /// `[a-z][a-z0-9_-]*`), text with a control
     /// or invisible formatting character, and what the runtime would refuse to declare (two
     /// families writing one name, a reserved or repeated label, a repeated or empty value, a
     /// component twice or named `all`, a zero cap or budget, bad buckets or native settings)
@@ -481,12 +482,18 @@ impl Catalog {
         Ok(Catalog::finish(catalog.components))
     }
 
-    /// Names first, so that every later message quotes only valid names (and through
+    /// Names first (a component name is `[a-z][a-z0-9_-]*`, see [`is_component_name`]), so that every later message quotes only valid names (and through
     /// [`excerpt`] all the same: a valid name may still be megabytes long): component names
     /// without control characters, family and label names by the exposition's grammar.
     fn check_names(&self) -> Result<(), String> {
         for c in &self.components {
             plain("component name", &c.name)?;
+            if !is_component_name(&c.name) {
+                return Err(format!(
+                    "component name {:?} is not `[a-z][a-z0-9_-]*`: it names rule groups, alerts, dashboards and `--component`, where other characters would need quoting",
+                    excerpt(&c.name)
+                ));
+            }
             for f in &c.families {
                 if let Some(problem) = metrics_exposition::metric_name_problem(&f.name) {
                     return Err(format!(
@@ -789,6 +796,16 @@ impl Catalog {
     }
 }
 
+/// Whether `name` may name a component in a catalog file: `[a-z][a-z0-9_-]*`, as every
+/// component of the platform is named (`control-plane`, `events`). Component names become
+/// rule group names, alert names (`ControlPlaneTargetDown`), alert labels, dashboard titles
+/// and `--component` arguments; a simple name needs no quoting in any of them.
+pub fn is_component_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 #[cfg(test)]
 mod text_checks {
     use super::Catalog;
@@ -841,6 +858,28 @@ mod text_checks {
         ] {
             let e = refused(from, to);
             assert!(e.contains(needle), "{to}: {e}");
+        }
+    }
+
+    #[test]
+    fn component_names_are_simple() {
+        for good in ["web", "control-plane", "a_1"] {
+            let json = CATALOG.replacen("\"name\": \"web\"", &format!("\"name\": \"{good}\""), 1);
+            assert!(Catalog::from_json(&json).is_ok(), "{good}");
+        }
+        for bad in [
+            "{{y}}",
+            "c: d",
+            "*x",
+            "c #x",
+            "Web",
+            "1web",
+            "-web",
+            "w.b",
+            "comp \\\"x\\\"",
+        ] {
+            let e = refused("\"name\": \"web\"", &format!("\"name\": \"{bad}\""));
+            assert!(e.contains("is not `[a-z][a-z0-9_-]*`"), "{bad}: {e}");
         }
     }
 }
