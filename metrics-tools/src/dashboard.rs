@@ -211,7 +211,7 @@ impl Panel {
         };
         json!({
             "datasource": datasource(),
-            "description": self.description,
+            "description": grafana_literal(&self.description),
             "fieldConfig": { "defaults": defaults, "overrides": [] },
             "gridPos": { "h": 8, "w": 12, "x": x, "y": y },
             "id": id,
@@ -221,6 +221,14 @@ impl Panel {
             "type": self.kind,
         })
     }
+}
+
+/// Catalog text for a panel description, which Grafana interpolates (`$var`, `${var}`,
+/// `[[var]]`) before rendering it as Markdown: every `$` written as the entity `&#36;` and
+/// every `[[` as `&#91;[`, which Markdown renders as `$` and `[[` but interpolation does not
+/// see, so a HELP mentioning `$datasource` or `${__user.login}` shows as written.
+pub fn grafana_literal(text: &str) -> String {
+    text.replace('$', "&#36;").replace("[[", "&#91;[")
 }
 
 /// A titled row of panels.
@@ -656,6 +664,19 @@ mod tests {
                 .unwrap_or_else(|why| panic!("{e}: {why}"));
             assert!(found.is_empty(), "{e} reads {found:?} per instance");
         }
+    }
+
+    #[test]
+    fn catalog_text_is_not_interpolated_by_grafana() {
+        assert_eq!(
+            grafana_literal("a $x ${y} [[z]] $"),
+            "a &#36;x &#36;{y} &#91;[z]] &#36;"
+        );
+        let mut f = family("pay_x", Kind::Gauge, Role::None, &[]);
+        f.help = "Costs ${__user.login} $datasource [[v]].".to_string();
+        let p = Panel::of_family(&f).to_json(1, 0, 0);
+        let d = p["description"].as_str().unwrap();
+        assert!(!d.contains('$') && !d.contains("[["), "{d}");
     }
 
     #[test]
