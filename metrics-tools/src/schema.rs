@@ -479,7 +479,41 @@ impl Catalog {
         catalog.check_names()?;
         catalog.check_text()?;
         catalog.check_declarations()?;
-        Ok(Catalog::finish(catalog.components))
+        let catalog = Catalog::finish(catalog.components);
+        catalog.check_policy()?;
+        Ok(catalog)
+    }
+
+    /// What the derive refuses by the catalog's own policy, refused in a catalog too: a label
+    /// one of its crates forbids (`forbidden_labels`, of any family: the checker applies them
+    /// together to every family) declared without a waiver; a tenant label (`tenant_labels`,
+    /// together, R11) declared on a counter or histogram without a waiver.
+    fn check_policy(&self) -> Result<(), String> {
+        let forbidden = self.forbidden_labels();
+        let tenant = self.tenant_labels();
+        for f in self.families() {
+            let family = excerpt(&f.name);
+            for l in &f.labels {
+                if l.waiver.is_some() {
+                    continue;
+                }
+                let label = excerpt(&l.name);
+                if forbidden.contains(&l.name.as_str()) {
+                    return Err(format!(
+                        "label `{label}` of family `{family}` is one the catalog's forbidden_labels name, and has no waiver"
+                    ));
+                }
+                if matches!(f.kind, Kind::Counter | Kind::Histogram)
+                    && tenant.contains(&l.name.as_str())
+                {
+                    return Err(format!(
+                        "label `{label}` of {} `{family}` is a tenant label (the catalog's tenant_labels), and has no waiver (R11)",
+                        f.kind.as_str()
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Names first (a component name is `[a-z][a-z0-9_-]*`, see [`is_component_name`]), so that every later message quotes only valid names (and through
@@ -859,6 +893,49 @@ mod text_checks {
             let e = refused(from, to);
             assert!(e.contains(needle), "{to}: {e}");
         }
+    }
+
+    #[test]
+    fn a_catalog_that_contradicts_its_own_policy_is_refused() {
+        let code = "{ \"name\": \"code\",";
+        for (to, needle) in [
+            (
+                CATALOG.replacen(code, "{ \"name\": \"org_id\",", 1).replacen(
+                    "\"max_series\": 10,",
+                    "\"max_series\": 10, \"tenant_labels\": [\"org_id\"],",
+                    1,
+                ),
+                "label `org_id` of counter `web_requests_total` is a tenant label",
+            ),
+            (
+                CATALOG.replacen(
+                    "\"max_series\": 10,",
+                    "\"max_series\": 10, \"forbidden_labels\": [\"code\"],",
+                    1,
+                ),
+                "label `code` of family `web_requests_total` is one the catalog's forbidden_labels name",
+            ),
+            (
+                CATALOG.replacen(
+                    "\"2xx\" } ] } ] } ] } ] }",
+                    "\"2xx\" } ] } ] }, { \"name\": \"web_up\", \"type\": \"gauge\", \"max_series\": 1, \"forbidden_labels\": [\"code\"] } ] } ] }",
+                    1,
+                ),
+                "label `code` of family `web_requests_total` is one the catalog's forbidden_labels name",
+            ),
+        ] {
+            let e = Catalog::from_json(&to).expect_err(needle);
+            assert!(e.contains(needle), "{e}");
+        }
+        // A waiver is the exception for forbidden and tenant labels.
+        let waived = CATALOG
+            .replacen(code, "{ \"name\": \"code\", \"waiver\": \"bounded\",", 1)
+            .replacen(
+                "\"max_series\": 10,",
+                "\"max_series\": 10, \"forbidden_labels\": [\"code\"], \"tenant_labels\": [\"code\"],",
+                1,
+            );
+        assert!(Catalog::from_json(&waived).is_ok());
     }
 
     #[test]
