@@ -89,6 +89,7 @@ pub fn describe_char(c: char) -> String {
         '\t' => "U+0009 (tab)".to_string(),
         ' ' => "U+0020 (space)".to_string(),
         c if c.is_control() => format!("U+{code:04X} (a control character)"),
+        c if is_invisible_format(c) => format!("U+{code:04X} (an invisible formatting character)"),
         c if c.is_whitespace() => format!("U+{code:04X} (white space)"),
         c => format!("`{c}` (U+{code:04X})"),
     }
@@ -145,6 +146,10 @@ mod tests {
         assert_eq!(describe_char('\u{1b}'), "U+001B (a control character)");
         assert_eq!(describe_char('\u{a0}'), "U+00A0 (white space)");
         assert_eq!(describe_char('{'), "`{` (U+007B)");
+        assert_eq!(
+            describe_char('\u{202e}'),
+            "U+202E (an invisible formatting character)"
+        );
         assert_eq!(found(""), "the end of the line");
         assert_eq!(found("\0x"), "U+0000 (NUL)");
     }
