@@ -3,6 +3,8 @@
 //! check rules` must accept the rules, matchers must select exactly the declared values, and
 //! `promtool test rules` must render the catalog text in annotations literally.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::Command;
 
