@@ -262,6 +262,8 @@ impl ParsedFamily<'_> {
 pub struct Exposition<'a> {
     /// Families in the order they appeared.
     pub families: Vec<ParsedFamily<'a>>,
+    /// Whether it was read as OpenMetrics ([`is_openmetrics`]).
+    pub openmetrics: bool,
     index: HashMap<&'a str, usize>,
 }
 
@@ -432,6 +434,9 @@ pub struct FamilyHead<'a> {
     /// Where the family's lines are in the text: from the start of its first line to the end
     /// of its last ([`series_count`] of that slice counts its series).
     pub span: std::ops::Range<usize>,
+    /// Whether the exposition is OpenMetrics ([`is_openmetrics`], [`parse_each_openmetrics`]):
+    /// then a counter family `x` is named without the `_total` its samples carry.
+    pub openmetrics: bool,
     typed: bool,
     helped: bool,
 }
@@ -469,6 +474,11 @@ struct State<'a> {
     /// Every sample's series: none may be given twice.
     series: packed::Series,
     typed: packed::Typed,
+    /// Whether the exposition is OpenMetrics.
+    openmetrics: bool,
+    /// OpenMetrics families whose kind the text format lacks (`info`, `gaugehistogram`), by
+    /// name: their samples' suffixes (`_info`; `_bucket`, `_gcount`, `_gsum`) name them.
+    om_kinds: std::collections::HashMap<&'a str, &'static str>,
 }
 
 impl<'a> State<'a> {
@@ -497,6 +507,7 @@ impl<'a> State<'a> {
             kind: "untyped",
             line: n,
             span: at..at,
+            openmetrics: self.openmetrics,
             ..FamilyHead::default()
         });
         Ok(())
@@ -524,6 +535,20 @@ impl<'a> State<'a> {
                 && self.typed(base).is_some_and(|k| kinds.contains(&k))
             {
                 return base;
+            }
+        }
+        if !self.om_kinds.is_empty() {
+            for (suffix, kind) in [
+                ("_info", "info"),
+                ("_bucket", "gaugehistogram"),
+                ("_gcount", "gaugehistogram"),
+                ("_gsum", "gaugehistogram"),
+            ] {
+                if let Some(base) = name.strip_suffix(suffix)
+                    && self.om_kinds.get(base) == Some(&kind)
+                {
+                    return base;
+                }
             }
         }
         name
@@ -593,12 +618,18 @@ impl<'a> State<'a> {
             family.help = Some(unescape_help(arg));
             return Ok(());
         }
-        let kind = match arg.trim() {
-            "counter" => "counter",
-            "gauge" => "gauge",
-            "histogram" => "histogram",
-            "summary" => "summary",
-            "untyped" => "untyped",
+        // OpenMetrics' own kinds are read as the nearest kind of the text format: `unknown`
+        // untyped, `info` untyped, `stateset` and `gaugehistogram` gauges.
+        let (kind, om_kind) = match arg.trim() {
+            "counter" => ("counter", None),
+            "gauge" => ("gauge", None),
+            "histogram" => ("histogram", None),
+            "summary" => ("summary", None),
+            "untyped" if !self.openmetrics => ("untyped", None),
+            "unknown" if self.openmetrics => ("untyped", None),
+            "info" if self.openmetrics => ("untyped", Some("info")),
+            "stateset" if self.openmetrics => ("gauge", None),
+            "gaugehistogram" if self.openmetrics => ("gauge", Some("gaugehistogram")),
             other => {
                 return Err(err(format!(
                     "unknown type {:?} for `{}`",
@@ -619,6 +650,9 @@ impl<'a> State<'a> {
         family.typed = true;
         family.kind = kind;
         self.typed.insert(&self.keys, self.text, name, kind);
+        if let Some(om_kind) = om_kind {
+            self.om_kinds.insert(name, om_kind);
+        }
         Ok(())
     }
 
@@ -691,6 +725,7 @@ impl<'a> Visit<'a> for (Exposition<'a>, Vec<Sample<'a>>) {
 
     fn end(&mut self, family: FamilyHead<'a>) {
         let (out, samples) = self;
+        out.openmetrics = family.openmetrics;
         out.index.entry(family.name).or_insert(out.families.len());
         out.families.push(ParsedFamily {
             name: family.name,
@@ -738,6 +773,38 @@ pub fn parse_each<'a>(
     deadline: Option<Instant>,
     visit: &mut impl Visit<'a>,
 ) -> Result<(), ParseError> {
+    parse_each_in(text, deadline, visit, is_openmetrics(text))
+}
+
+/// Whether `text` is OpenMetrics as [`parse_each`] tells: its last line (a final line feed
+/// aside) is `# EOF`, which ends every OpenMetrics exposition and no text one.
+pub fn is_openmetrics(text: &str) -> bool {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.rsplit('\n').next() == Some("# EOF")
+}
+
+/// [`parse_each`] of an exposition known to be OpenMetrics (a scrape answered as
+/// `application/openmetrics-text`): it must end with `# EOF`, and nothing may follow that.
+/// A counter family `x` is named without the `_total` of its samples
+/// ([`FamilyHead::openmetrics`]); the kind `unknown` is untyped, `info` untyped (its
+/// samples are `x_info`), `stateset` a gauge, `gaugehistogram` a gauge (its samples are
+/// `x_bucket`, `x_gcount`, `x_gsum`). Text expositions (without the final `# EOF`) are read
+/// as [`parse_each`] reads them: those kinds are refused there, as Prometheus refuses them.
+pub fn parse_each_openmetrics<'a>(
+    text: &'a str,
+    deadline: Option<Instant>,
+    visit: &mut impl Visit<'a>,
+) -> Result<(), ParseError> {
+    parse_each_in(text, deadline, visit, true)
+}
+
+fn parse_each_in<'a>(
+    text: &'a str,
+    deadline: Option<Instant>,
+    visit: &mut impl Visit<'a>,
+    openmetrics: bool,
+) -> Result<(), ParseError> {
+    let mut eof = false;
     let mut state = State {
         text,
         keys: packed::Keys::for_text(text),
@@ -745,6 +812,8 @@ pub fn parse_each<'a>(
         opened: packed::Opened::default(),
         series: packed::Series::whole(),
         typed: packed::Typed::new(),
+        openmetrics,
+        om_kinds: std::collections::HashMap::new(),
     };
     // The format's line break is `\n` alone: a `\r` belongs to the line (a label value or
     // HELP may end in one), so stripping it would corrupt what round-trips.
@@ -756,6 +825,20 @@ pub fn parse_each<'a>(
         n += 1;
         if n.is_multiple_of(LINES_PER_CLOCK_CHECK) && past(deadline) {
             return Err(ParseError::timed_out(n));
+        }
+        if openmetrics && line == "# EOF" {
+            let after = text.get(at.min(text.len())..).unwrap_or("");
+            if !after.is_empty() {
+                return Err(state.fail(ParseError::new(
+                    n + 1,
+                    format!(
+                        "{:?} after `# EOF`, which ends an OpenMetrics exposition",
+                        excerpt(after.split('\n').next().unwrap_or(""))
+                    ),
+                )));
+            }
+            eof = true;
+            break;
         }
         if line.trim().is_empty() {
             continue;
@@ -802,7 +885,15 @@ pub fn parse_each<'a>(
     if let Some(done) = state.current.take() {
         visit.end(done);
     }
-    match state.first_error(None) {
+    let last = if openmetrics && !eof {
+        Some(ParseError::new(
+            n,
+            "an OpenMetrics exposition ends with a `# EOF` line, and this one has none (was it cut short?)".to_string(),
+        ))
+    } else {
+        None
+    };
+    match state.first_error(last) {
         Some(e) => Err(e),
         None => unterminated(text, n),
     }

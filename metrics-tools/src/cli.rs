@@ -425,6 +425,8 @@ impl Toolkit {
 struct Scrape<'t> {
     text: &'t str,
     source: String,
+    /// Whether the server answered `application/openmetrics-text`.
+    openmetrics: bool,
     deadline: Instant,
     timeout: Duration,
 }
@@ -433,14 +435,21 @@ impl<'t> Scrape<'t> {
     /// Parses the scrape into `visit`, one family at a time, within the deadline; the error is
     /// the message to print.
     fn parse(&self, visit: &mut dyn Visit<'t>) -> Result<(), String> {
-        metrics_exposition::parse_each(self.text, Some(self.deadline), &mut VisitDyn(visit))
-            .map_err(|e| {
-                if e.is_timeout() {
-                    timed_out(self.timeout)
-                } else {
-                    format!("{} is not a valid text exposition: {e}", self.source)
-                }
-            })
+        let deadline = Some(self.deadline);
+        let mut visit = VisitDyn(visit);
+        // OpenMetrics when the server says so, or the text ends with `# EOF`.
+        let parsed = if self.openmetrics {
+            metrics_exposition::parse_each_openmetrics(self.text, deadline, &mut visit)
+        } else {
+            metrics_exposition::parse_each(self.text, deadline, &mut visit)
+        };
+        parsed.map_err(|e| {
+            if e.is_timeout() {
+                timed_out(self.timeout)
+            } else {
+                format!("{} is not a valid text exposition: {e}", self.source)
+            }
+        })
     }
 }
 
@@ -461,10 +470,11 @@ fn within_timeout<T: Send + 'static>(
     std::thread::Builder::new()
         .name("metrics-tools-check".to_string())
         .spawn(move || {
-            let result = read_scrape(&input, deadline, timeout).and_then(|(text, source)| {
+            let result = read_scrape(&input, deadline, timeout).and_then(|(body, source)| {
                 work(&Scrape {
-                    text: &text,
+                    text: &body.text,
                     source,
+                    openmetrics: body.openmetrics,
                     deadline,
                     timeout,
                 })
@@ -512,8 +522,12 @@ fn read_scrape(
     input: &Input,
     deadline: Instant,
     timeout: Duration,
-) -> Result<(String, String), String> {
+) -> Result<(scrape::Body, String), String> {
     let limit = scrape::Limit::scrape(input.max_bytes);
+    let text = |text| scrape::Body {
+        text,
+        openmetrics: false,
+    };
     match (&input.url, &input.file) {
         (Some(url), _) => {
             let token = match &input.token_file {
@@ -525,15 +539,18 @@ fn read_scrape(
                 return Err(timed_out(timeout));
             }
             Ok((
-                scrape::fetch_limited(url, token.as_deref(), left, &limit)?,
+                scrape::fetch_body(url, token.as_deref(), left, &limit)?,
                 url.clone(),
             ))
         }
         (None, Some(path)) => Ok((
-            scrape::read_file(path, &limit, "a text exposition")?,
+            text(scrape::read_file(path, &limit, "a text exposition")?),
             path.display().to_string(),
         )),
-        (None, None) => Ok((scrape::read_stdin(&limit)?, "standard input".to_string())),
+        (None, None) => Ok((
+            text(scrape::read_stdin(&limit)?),
+            "standard input".to_string(),
+        )),
     }
 }
 

@@ -181,6 +181,34 @@ pub fn fetch_limited(
     timeout: Duration,
     limit: &Limit,
 ) -> Result<String, String> {
+    fetch_body(url, token, timeout, limit).map(|b| b.text)
+}
+
+/// A scrape's body, and whether the server says it is OpenMetrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The body, UTF-8.
+    pub text: String,
+    /// Whether the answer's `Content-Type` is `application/openmetrics-text`: then the body
+    /// is read with [`metrics_exposition::parse_each_openmetrics`].
+    pub openmetrics: bool,
+}
+
+/// Whether a `Content-Type` value names OpenMetrics.
+pub fn is_openmetrics_type(content_type: &str) -> bool {
+    content_type.split(';').next().is_some_and(|t| {
+        t.trim()
+            .eq_ignore_ascii_case("application/openmetrics-text")
+    })
+}
+
+/// [`fetch_limited`], with whether the answer is OpenMetrics (its `Content-Type`).
+pub fn fetch_body(
+    url: &str,
+    token: Option<&str>,
+    timeout: Duration,
+    limit: &Limit,
+) -> Result<Body, String> {
     if url.starts_with("https://") {
         return Err(format!(
             "cannot fetch {}: HTTPS is not supported (this tool speaks plain HTTP); save the scrape with `curl` and pass it with --file or `-`",
@@ -265,13 +293,21 @@ pub fn fetch_limited(
             return Err(format!("{shown} answered HTTP {status} {reason}{hint}"));
         }
         let what = format!("the answer of {shown}");
+        let openmetrics = response
+            .headers()
+            .get("content-type")
+            .and_then(|t| t.to_str().ok())
+            .is_some_and(is_openmetrics_type);
         let size = response.body().content_length();
         if size.is_some_and(|len| len > limit.bytes) {
             return Err(limit.exceeded(&what));
         }
         let body = response.body_mut().with_config().reader();
         let bytes = read_limited(body, limit, size, &what)?;
-        return utf8(bytes, &what, "a text exposition");
+        return Ok(Body {
+            text: utf8(bytes, &what, "a text exposition")?,
+            openmetrics,
+        });
     }
 }
 
@@ -382,9 +418,14 @@ mod tests {
                     head.push_str(&line);
                 }
                 let mut stream = reader.into_inner();
+                let content_type = if headers.to_ascii_lowercase().contains("content-type:") {
+                    ""
+                } else {
+                    "content-type: text/plain\r\n"
+                };
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n{body}",
+                    "HTTP/1.1 {status}\r\n{content_type}content-length: {}\r\nconnection: close\r\n{headers}\r\n{body}",
                     body.len()
                 );
                 heads.push(head);
@@ -399,6 +440,39 @@ mod tests {
         body: &'static str,
     ) -> (String, std::thread::JoinHandle<Vec<String>>) {
         serve(vec![(status, String::new(), body.to_string())])
+    }
+
+    #[test]
+    fn an_answer_typed_openmetrics_says_so() {
+        let body = "# TYPE a counter\na_total 1\n# EOF\n".to_string();
+        let (url, server) = serve(vec![
+            (
+                "200 OK",
+                "Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n"
+                    .to_string(),
+                body.clone(),
+            ),
+            ("200 OK", String::new(), body.clone()),
+        ]);
+        let om = fetch_body(&url, None, Duration::from_secs(5), &LIMIT);
+        let text = fetch_body(&url, None, Duration::from_secs(5), &LIMIT);
+        let _ = server.join();
+        assert_eq!(
+            om,
+            Ok(Body {
+                text: body.clone(),
+                openmetrics: true
+            })
+        );
+        assert_eq!(
+            text,
+            Ok(Body {
+                text: body,
+                openmetrics: false
+            })
+        );
+        assert!(is_openmetrics_type("Application/OpenMetrics-Text"));
+        assert!(!is_openmetrics_type("text/plain; version=0.0.4"));
     }
 
     #[test]

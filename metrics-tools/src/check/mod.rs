@@ -60,6 +60,7 @@ mod report;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use metrics_exposition::{Exposition, FamilyHead, Sample, Visit};
@@ -94,6 +95,7 @@ pub fn run(
         let mut head = FamilyHead::default();
         head.name = family.name;
         head.kind = family.kind;
+        head.openmetrics = parsed.openmetrics;
         for sample in &family.samples {
             checker.sample_of(&head, sample);
         }
@@ -154,8 +156,9 @@ pub struct Checker<'c, 'a> {
     text: Option<&'a str>,
     findings: Findings<'a>,
     current: Option<Current<'c, 'a>>,
-    /// The declared families handed over so far ([`Visit::seen`]).
-    ended: std::collections::BTreeSet<&'c str>,
+    /// The declared families handed over so far, by the name the parser gives
+    /// ([`Visit::seen`]).
+    ended: std::collections::BTreeSet<&'a str>,
     families: usize,
     samples: usize,
 }
@@ -380,14 +383,33 @@ impl<'c, 'a> Checker<'c, 'a> {
         }
     }
 
+    /// The name the catalog gives `family`: in OpenMetrics a counter family `x` is the
+    /// catalog's `x_total` (the name its samples carry), unless the catalog declares `x`.
+    fn catalog_name<'f>(&self, family: &FamilyHead<'f>) -> Cow<'f, str> {
+        if family.openmetrics && family.kind == "counter" && !self.known.contains_key(family.name) {
+            Cow::Owned(format!("{}_total", family.name))
+        } else {
+            Cow::Borrowed(family.name)
+        }
+    }
+
     fn current(&mut self, family: &FamilyHead<'a>) -> &mut Current<'c, 'a> {
-        let known = &self.known;
+        if self.current.is_none() {
+            let declared = self.known.get(&*self.catalog_name(family)).copied();
+            self.current = Some(Current {
+                declared,
+                nonzero: false,
+                first_line: None,
+                capped: BTreeMap::new(),
+                index: Index::new(declared),
+            });
+        }
         self.current.get_or_insert_with(|| Current {
-            declared: known.get(family.name).copied(),
+            declared: None,
             nonzero: false,
             first_line: None,
             capped: BTreeMap::new(),
-            index: Index::new(known.get(family.name).copied()),
+            index: Index::default(),
         })
     }
 
@@ -504,7 +526,8 @@ impl<'c, 'a> Checker<'c, 'a> {
         let Some(current) = self.current.take() else {
             return;
         };
-        let name = family.name;
+        let catalog_name = self.catalog_name(family);
+        let name = &*catalog_name;
         let findings = &mut self.findings;
         match current.declared {
             None => {
@@ -547,8 +570,8 @@ impl<'c, 'a> Checker<'c, 'a> {
             }
         }
         findings.end_family(name, current.declared);
-        if let Some(decl) = current.declared {
-            self.ended.insert(decl.name.as_str());
+        if current.declared.is_some() {
+            self.ended.insert(family.name);
         }
         if let Some(&i) = self.required_at.get(name)
             && let Some(exposed) = self.exposed.get_mut(i)

@@ -712,3 +712,69 @@ fn the_longest_prefix_is_found_without_scanning_every_prefix() {
     let none = Prefixes::new(Vec::new());
     assert_eq!(none.longest_counted("q0"), (None, 0));
 }
+
+/// An OpenMetrics body (its last line `# EOF`) names a counter family without `_total`: the
+/// family `c` of samples `c_total` and `c_created` is the catalog's `c_total`. The same lines
+/// as a text exposition (no `# EOF`) are read as before.
+#[test]
+fn an_openmetrics_counter_family_is_the_catalogs_total() {
+    let catalog = Catalog::from_json(SMALL).unwrap_or_else(|e| panic!("{e}"));
+    let body = "# TYPE a gauge\na{l=\"ok\"} 1\n# TYPE c counter\nc_total 3\nc_created 1.7e9\n";
+    let om = format!("{body}# EOF\n");
+    let report = check_with(&catalog, "s", &om);
+    assert!(report.compliant, "{report:#?}");
+    assert_eq!(report.findings, Vec::new(), "{report:#?}");
+    assert_eq!(report.coverage.recorded, 2);
+    // Without the final line feed too.
+    assert!(check_with(&catalog, "s", om.trim_end()).compliant);
+    // Text 0.0.4: unchanged, the family is `c`, and `c_total` is missing.
+    let text = check_with(&catalog, "s", body);
+    assert!(!text.compliant);
+    assert!(
+        text.findings
+            .iter()
+            .any(|f| f.check == Check::RequiredFamily && f.family == "c_total"),
+        "{text:#?}"
+    );
+    // The server's word (`application/openmetrics-text`) counts as much as the `# EOF`.
+    let mut checker = Checker::new(&catalog, "s", &om).unwrap_or_else(|e| panic!("{e}"));
+    metrics_exposition::parse_each_openmetrics(&om, None, &mut checker)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(checker.report("test").compliant);
+}
+
+/// After `# EOF` nothing may follow; a body the server calls OpenMetrics must end with it;
+/// OpenMetrics' own kinds are read (untyped or gauge) rather than refused, and stay refused
+/// in a text exposition.
+#[test]
+fn openmetrics_ends_at_eof_and_its_own_kinds_are_read() {
+    let e = parse("a 1\n# EOF\nb 2\n# EOF\n").expect_err("after EOF");
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.message.contains("after `# EOF`"), "{e}");
+    let mut count = (Exposition::default(), Vec::new());
+    let e =
+        metrics_exposition::parse_each_openmetrics("a 1\n", None, &mut count).expect_err("no EOF");
+    assert!(e.message.contains("`# EOF`"), "{e}");
+    let kinds = "# TYPE u unknown\nu 1\n# TYPE i info\ni_info{v=\"1\"} 1\n# TYPE s stateset\ns{s=\"a\"} 1\ns{s=\"b\"} 0\n# TYPE g gaugehistogram\ng_bucket{le=\"1\"} 1\ng_bucket{le=\"+Inf\"} 1\ng_gcount 1\ng_gsum 0.5\n";
+    let om = format!("{kinds}# EOF\n");
+    let parsed = parsed(&om);
+    let seen: Vec<(&str, &str, usize)> = parsed
+        .families
+        .iter()
+        .map(|f| (f.name, f.kind, f.samples.len()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("u", "untyped", 1),
+            ("i", "untyped", 1),
+            ("s", "gauge", 2),
+            ("g", "gauge", 4)
+        ]
+    );
+    let catalog = Catalog::from_json(SMALL).unwrap_or_else(|e| panic!("{e}"));
+    let report = check_with(&catalog, "s", &om);
+    assert_eq!(report.families_in_scrape, 4);
+    let e = parse(kinds).expect_err("text has no `unknown` type");
+    assert!(e.message.contains("unknown type"), "{e}");
+}
