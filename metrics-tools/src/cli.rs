@@ -204,6 +204,10 @@ pub struct DiffArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Seconds reading the baseline and the catalog (--catalog) may take: past it (a FIFO
+    /// nobody writes, a stalled pipe) the command stops with exit 2. From 0.001 to 86400.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    timeout: f64,
 }
 
 /// The standalone binary's command line: a catalog file, then a command.
@@ -292,7 +296,7 @@ impl Toolkit {
             }
             Command::Check(args) => self.check(&args, started),
             Command::Coverage(args) => self.coverage(&args, started),
-            Command::Diff(args) => self.diff(&args),
+            Command::Diff(args) => self.diff(&args, started),
         }
     }
 
@@ -392,10 +396,10 @@ impl Toolkit {
         Ok(ExitCode::SUCCESS)
     }
 
-    fn diff(&self, args: &DiffArgs) -> Result<ExitCode, String> {
-        let text = scrape::read_file(&args.baseline, &scrape::Limit::CATALOG, "a catalog")?;
-        let baseline =
-            Catalog::from_json(&text).map_err(|e| format!("{}: {e}", args.baseline.display()))?;
+    fn diff(&self, args: &DiffArgs, started: Instant) -> Result<ExitCode, String> {
+        let timeout = timeout_of(args.timeout)?;
+        let deadline = started.checked_add(timeout).unwrap_or(started);
+        let baseline = load_catalog_until(&args.baseline, deadline, timeout)?;
         let report = diff::diff(&baseline, &self.catalog);
         let out = match args.format {
             Format::Text => report.to_text(),
@@ -658,14 +662,40 @@ pub fn load_catalog_within(
     }
 }
 
+/// [`load_catalog`] by `deadline`, the end of the command's `timeout` (which the message
+/// names): `diff --baseline` of a FIFO nobody writes fails there.
+fn load_catalog_until(
+    path: &std::path::Path,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<Catalog, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("metrics-tools-catalog".to_string())
+        .spawn(move || {
+            let _ = tx.send(load_catalog(&owned));
+        })
+        .map_err(|e| format!("cannot start reading the catalog: {e}"))?;
+    match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "the catalog {} was not read within the --timeout of {}; nothing is reported (raise --timeout)",
+            path.display(),
+            scrape::format_duration(timeout)
+        )),
+    }
+}
+
 impl Command {
-    /// The `--timeout` the command runs within (`check`, `coverage`), which covers reading
-    /// its catalog too; `None` for the others. An out-of-range value is the error `check`
-    /// gives.
+    /// The `--timeout` the command runs within (`check`, `coverage`, `diff`), which covers
+    /// reading its catalog too; `None` for the others. An out-of-range value is the error
+    /// `check` gives.
     pub fn timeout(&self) -> Result<Option<Duration>, String> {
         match self {
             Command::Check(CheckArgs { input, .. })
             | Command::Coverage(CoverageArgs { input, .. }) => timeout_of(input.timeout).map(Some),
+            Command::Diff(DiffArgs { timeout, .. }) => timeout_of(*timeout).map(Some),
             _ => Ok(None),
         }
     }

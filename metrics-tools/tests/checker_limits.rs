@@ -755,3 +755,62 @@ fn the_timeout_covers_reading_the_catalog() {
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// `diff --timeout` (10 s by default) covers reading the baseline and the catalog: a baseline
+/// that is a FIFO nobody writes fails at the deadline (it used to wait forever).
+#[test]
+fn the_diff_timeout_covers_reading_the_baseline_and_the_catalog() {
+    let catalog_file = catalog();
+    let fifo = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("checker_limits_baseline.fifo");
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let fifo = fifo.to_str().expect("UTF-8 path");
+        for args in [
+            ["--catalog", catalog_file, "diff", "--baseline", fifo],
+            ["--catalog", fifo, "diff", "--baseline", catalog_file],
+        ] {
+            let mut args = args.to_vec();
+            args.extend(["--timeout", "0.5"]);
+            let (out, took) = run(&args, Stdin::Null, Duration::from_secs(20));
+            assert_bad_input(
+                &out,
+                "was not read within the --timeout of 500ms",
+                "diff FIFO",
+            );
+            assert!(took < Duration::from_secs(5), "took {took:?}");
+        }
+        let _ = std::fs::remove_file(fifo);
+    } else {
+        eprintln!("SKIPPED the FIFO: no mkfifo");
+    }
+    // The same catalog as its own baseline: no change, exit 0.
+    let (out, _) = run(
+        &[
+            "--catalog",
+            catalog_file,
+            "diff",
+            "--baseline",
+            catalog_file,
+            "--timeout",
+            "5",
+        ],
+        Stdin::Null,
+        Duration::from_secs(20),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (out, _) = run(
+        &[
+            "--catalog",
+            catalog_file,
+            "diff",
+            "--baseline",
+            catalog_file,
+            "--timeout",
+            "0",
+        ],
+        Stdin::Null,
+        Duration::from_secs(20),
+    );
+    assert_bad_input(&out, "--timeout 0 is out of range", "diff --timeout 0");
+}
