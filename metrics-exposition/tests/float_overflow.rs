@@ -5,7 +5,9 @@
 use metrics_exposition::parse;
 
 fn refused(text: &str, line: usize, words: &str) {
-    let e = parse(text).expect_err(text);
+    let Err(e) = parse(text) else {
+        panic!("{text} was accepted");
+    };
     assert_eq!(e.line, line, "{text}: {e}");
     assert!(e.message.contains(words), "{text}: {e}");
 }

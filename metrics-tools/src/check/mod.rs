@@ -69,7 +69,7 @@ use crate::schema::{Catalog, Family};
 use findings::{Detail, Findings, Seen};
 
 pub use raw_path::raw_path_problem;
-pub use report::{Check, Coverage, Finding, Report, Severity};
+pub use report::{Check, Coverage, Finding, LISTED_BYTES, Report, Severity, cut_for_report};
 
 /// The value a capped string label folds its excess values into.
 pub use metrics_runtime::OVERFLOW_VALUE;

@@ -75,13 +75,14 @@ pub struct Finding {
     pub severity: Severity,
     /// The check.
     pub check: Check,
-    /// The family.
+    /// The family. In JSON, cut at [`LISTED_BYTES`] like every name and value quoted.
+    #[serde(serialize_with = "cut")]
     pub family: String,
     /// The label, for label checks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "cut_label")]
     pub label: Option<String>,
     /// The offending values (at most 10; `""` is a missing label).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "cut_values")]
     pub values: Vec<String>,
     /// How many distinct offending values there are in all.
     #[serde(skip_serializing_if = "is_zero")]
@@ -91,6 +92,42 @@ pub struct Finding {
     pub line: Option<usize>,
     /// What is wrong, for people.
     pub message: String,
+}
+
+/// The most bytes of a family name, label name or value a JSON report quotes: ten values
+/// of a megabyte each make a report of 10 KiB, not 10 MB. A longer one is cut at a character
+/// boundary and marked: `…[cut: 1048576 bytes in all]`.
+pub const LISTED_BYTES: usize = 1024;
+
+/// `s` as a JSON report quotes it: whole up to [`LISTED_BYTES`], else cut and marked.
+pub fn cut_for_report(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= LISTED_BYTES {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut end = LISTED_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!(
+        "{}…[cut: {} bytes in all]",
+        s.get(..end).unwrap_or(""),
+        s.len()
+    ))
+}
+
+fn cut<S: serde::Serializer>(s: &str, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(&cut_for_report(s))
+}
+
+fn cut_label<S: serde::Serializer>(s: &Option<String>, ser: S) -> Result<S::Ok, S::Error> {
+    match s {
+        Some(s) => ser.serialize_some(&*cut_for_report(s)),
+        None => ser.serialize_none(),
+    }
+}
+
+fn cut_values<S: serde::Serializer>(v: &[String], ser: S) -> Result<S::Ok, S::Error> {
+    ser.collect_seq(v.iter().map(|s| cut_for_report(s)))
 }
 
 fn is_zero(n: &usize) -> bool {

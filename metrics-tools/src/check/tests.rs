@@ -778,3 +778,31 @@ fn openmetrics_ends_at_eof_and_its_own_kinds_are_read() {
     let e = parse(kinds).expect_err("text has no `unknown` type");
     assert!(e.message.contains("unknown type"), "{e}");
 }
+
+/// A JSON report quotes at most [`LISTED_BYTES`] of each value and name: ten values of a
+/// megabyte make a report of kilobytes, each value cut and marked; the text message stays.
+#[test]
+fn a_json_report_cuts_long_values() {
+    let catalog = Catalog::from_json(SMALL).unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::from("# TYPE a gauge\n");
+    for i in 0..10 {
+        text.push_str(&format!("a{{l=\"{i}{}\"}} 1\n", "é".repeat(512 << 10)));
+    }
+    let report = check_with(&catalog, "s", &text);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.check == Check::LabelValue)
+        .unwrap_or_else(|| panic!("{report:#?}"));
+    assert_eq!(finding.values.len(), 10);
+    let json = serde_json::to_string(&report).unwrap_or_else(|e| panic!("{e}"));
+    assert!(json.len() < 20 << 10, "{} bytes", json.len());
+    assert!(
+        json.contains("…[cut: 1048577 bytes in all]"),
+        "{json:.2000}"
+    );
+    let short = cut_for_report("short");
+    assert_eq!(short, "short");
+    let long = "x".repeat(LISTED_BYTES + 1);
+    assert!(cut_for_report(&long).ends_with(&format!("…[cut: {} bytes in all]", LISTED_BYTES + 1)));
+}
