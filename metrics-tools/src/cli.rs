@@ -595,6 +595,15 @@ pub fn main_with(mut toolkit: Toolkit) -> ExitCode {
                 return ExitCode::from(FAILURE);
             }
         }
+    } else if let Err(message) = toolkit.catalog.validate() {
+        // The crate's own catalog, held to what a catalog file is held to, so that what
+        // `json` prints can always be read back with `--catalog`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: the catalog of this program's components is not valid: {message}",
+            toolkit.program
+        );
+        return ExitCode::from(FAILURE);
     }
     toolkit.run_since(cli.command, started)
 }

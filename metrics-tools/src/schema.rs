@@ -364,7 +364,23 @@ fn is_hidden(c: char) -> bool {
 /// `text` (`what` says which field) without a character [`is_hidden`] refuses; the error
 /// names the field, an excerpt of the text and the character's code point and column.
 fn plain(what: &str, text: &str) -> Result<(), String> {
-    match text.chars().enumerate().find(|(_, c)| is_hidden(*c)) {
+    hidden_in(what, text, false)
+}
+
+/// [`plain`] for prose that doc comments write over several lines (help, docs, about,
+/// waivers, deviations): line feeds and tabs are part of it; every other hidden character is
+/// refused. A catalog the derive made from `///` comments reads back with `--catalog`.
+fn prose(what: &str, text: &str) -> Result<(), String> {
+    hidden_in(what, text, true)
+}
+
+fn hidden_in(what: &str, text: &str, lines: bool) -> Result<(), String> {
+    let allowed = |c: char| lines && (c == '\n' || c == '\t');
+    match text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| is_hidden(*c) && !allowed(*c))
+    {
         Some((at, c)) => {
             let kind = if c.is_control() {
                 "the control character"
@@ -484,6 +500,17 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// The checks [`Catalog::from_json`] makes, for a catalog built another way (from a crate's
+    /// components, [`Catalog::from_components`]): names, text, declarations and policy. A
+    /// component named `My Service` passes the derive but would make a catalog its own `json`
+    /// output could not be read back from, so the toolkit refuses it up front.
+    pub fn validate(&self) -> Result<(), String> {
+        self.check_names()?;
+        self.check_text()?;
+        self.check_declarations()?;
+        self.check_policy()
+    }
+
     /// What the derive refuses by the catalog's own policy, refused in a catalog too: a label
     /// one of its crates forbids (`forbidden_labels`, of any family: the checker applies them
     /// together to every family) declared without a waiver; a tenant label (`tenant_labels`,
@@ -573,11 +600,11 @@ impl Catalog {
         for c in &self.components {
             let name = excerpt(&c.name);
             plain(&format!("the title of component `{name}`"), &c.title)?;
-            plain(&format!("the about of component `{name}`"), &c.about)?;
+            prose(&format!("the about of component `{name}`"), &c.about)?;
             for f in &c.families {
                 let family = excerpt(&f.name);
                 let of = |field: &str| format!("the {field} of family `{family}`");
-                plain(&of("help"), &f.help)?;
+                prose(&of("help"), &f.help)?;
                 for (field, text) in [
                     ("unit", &f.unit),
                     ("prefix", &f.prefix),
@@ -589,7 +616,7 @@ impl Catalog {
                     }
                 }
                 for deviation in &f.deviations {
-                    plain(&of("deviations"), deviation)?;
+                    prose(&of("deviations"), deviation)?;
                 }
                 for l in &f.labels {
                     let of = |field: &str| {
@@ -598,17 +625,15 @@ impl Catalog {
                             excerpt(&l.name)
                         )
                     };
-                    for (field, text) in [
-                        ("doc", &l.doc),
-                        ("type_name", &l.type_name),
-                        ("type_doc", &l.type_doc),
-                    ] {
-                        plain(&of(field), text)?;
+                    plain(&of("type_name"), &l.type_name)?;
+                    for (field, text) in [("doc", &l.doc), ("type_doc", &l.type_doc)] {
+                        prose(&of(field), text)?;
                     }
-                    for (field, text) in [("waiver", &l.waiver), ("default", &l.default)] {
-                        if let Some(text) = text {
-                            plain(&of(field), text)?;
-                        }
+                    if let Some(waiver) = &l.waiver {
+                        prose(&of("waiver"), waiver)?;
+                    }
+                    if let Some(default) = &l.default {
+                        plain(&of("default"), default)?;
                     }
                     for v in &l.values {
                         plain(
@@ -618,7 +643,7 @@ impl Catalog {
                             ),
                             &v.value,
                         )?;
-                        plain(
+                        prose(
                             &format!("{} {:?}", of("doc of value"), excerpt(&v.value)),
                             &v.doc,
                         )?;
@@ -1026,6 +1051,16 @@ mod declaration_checks {
                 ("\u{2066}", "U+2066"),
                 ("\u{2069}", "U+2069"),
             ] {
+                // Prose that doc comments write over several lines keeps its line feeds.
+                let prose = !["type_name", "declared_by", "title"]
+                    .iter()
+                    .any(|f| field.contains(f));
+                if prose && c == "\\n" {
+                    let json =
+                        CATALOG.replacen(from, &from.replace(quoted, &format!("{quoted}{c}")), 1);
+                    assert!(Catalog::from_json(&json).is_ok(), "{field}: a line feed");
+                    continue;
+                }
                 let e = refused(from, &from.replace(quoted, &format!("{quoted}{c}")));
                 assert!(e.contains(field), "{field}: {e}");
                 assert!(
@@ -1149,5 +1184,33 @@ mod declaration_checks {
         );
         let e = Catalog::from_json(&twice).expect_err("twice");
         assert!(e.contains("component `web` is declared twice"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod component_catalogs {
+    use super::{Catalog, RuntimeComponent};
+
+    /// A catalog built from a crate's components is held to what a catalog file is held to,
+    /// so `json` always prints what `--catalog` reads back.
+    #[test]
+    fn a_catalog_of_components_is_checked_as_a_file_would_be() {
+        let bad = RuntimeComponent {
+            name: "My Service",
+            title: "Mine",
+            about: "",
+            families: &[],
+        };
+        let catalog = Catalog::from_components(&[&bad]);
+        let err = catalog.validate().expect_err("not a simple component name");
+        assert!(err.contains("My Service"), "{err}");
+        assert!(Catalog::from_json(&catalog.to_json()).is_err());
+        let good = RuntimeComponent {
+            name: "my-service",
+            ..bad
+        };
+        let catalog = Catalog::from_components(&[&good]);
+        assert_eq!(catalog.validate(), Ok(()));
+        assert!(Catalog::from_json(&catalog.to_json()).is_ok());
     }
 }
