@@ -810,7 +810,9 @@ fn family_tokens(f: &Family<'_>) -> TokenStream {
                 pub fn inc(&self) {
                     let _ = #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), 1);
                 }
-                /// Adds `n` to this series.
+                /// Adds `n` to this series. An amount over `i64::MAX` (a negative number
+                /// cast) or one that would wrap the count is dropped and counted as an invalid
+                /// observation.
                 #[inline]
                 pub fn inc_by(&self, n: u64) {
                     let _ = #rt::counter_add(&__SLOTS, __LABEL_SETS, #rt::MetricFamily::series_index(self), n);

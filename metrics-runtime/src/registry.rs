@@ -343,7 +343,6 @@ fn check_prefix(prefix: &str, of: &str) -> Result<(), RegistryError> {
 #[derive(Default)]
 pub struct Registry {
     families: Vec<&'static Family>,
-    names: BTreeSet<&'static str>,
     /// Every name this registry writes (see [`written_names`]), with what writes it.
     written: BTreeMap<String, String>,
     /// The names claimed in the attached hand-written registry ([`Claim`]).
@@ -367,7 +366,8 @@ pub struct Registry {
 impl core::fmt::Debug for Registry {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut d = f.debug_struct("Registry");
-        d.field("families", &self.names)
+        let names: Vec<&str> = self.families.iter().map(|f| f.name()).collect();
+        d.field("families", &names)
             .field("global_labels", &self.global_labels);
         #[cfg(feature = "prometheus")]
         d.field("prometheus", &self.prometheus.is_some());
@@ -482,7 +482,7 @@ impl Registry {
     /// a global label, or when any name it writes (see [`Registry::with_self_metrics`] for
     /// what counts) is written by another part of the registry already.
     pub fn register_family(&mut self, family: &'static Family) -> Result<(), RegistryError> {
-        if self.names.contains(family.name()) {
+        if self.family(family.name()).is_some() {
             return Err(RegistryError::DuplicateName(family.name()));
         }
         if let Some(label) = family
@@ -502,7 +502,6 @@ impl Registry {
             written_names(family.name(), d.kind.into()),
             format!("family `{}` ({}::{})", d.name, d.module_path, d.type_name),
         )?;
-        self.names.insert(family.name());
         let at = self.families.partition_point(|f| f.name() < family.name());
         self.families.insert(at, family);
         Ok(())
